@@ -1,0 +1,41 @@
+# Newsroom: `make run` serves the demo newsroom, `make test` runs the whole suite.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+# Finds the newest Python >= 3.12 that actually runs; override with `make PYTHON=/path/to/python3`.
+PYTHON ?= $(shell for candidate in python3.13 python3.12 $$(ls -d /root/.pyenv/versions/3.1[3-9]*/bin/python3 /root/.pyenv/versions/3.12*/bin/python3 $$HOME/.pyenv/versions/3.1[3-9]*/bin/python3 $$HOME/.pyenv/versions/3.12*/bin/python3 2>/dev/null | sort -rV) python3; do \
+	  if $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then command -v $$candidate; break; fi; done)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Development values for `make run`; production reads its own environment (see .env.example).
+DEV_ENV := DEBUG=true HTTPS=false
+
+.PHONY: run test setup lint check clean
+
+$(BIN)/python:
+	@if [ -z "$(PYTHON)" ]; then echo "No Python >= 3.12 found. Install one, or run: make PYTHON=/path/to/python3.12 $(MAKECMDGOALS)" >&2; exit 1; fi
+	@echo "Using $(PYTHON) ($$($(PYTHON) --version))"
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+setup: $(VENV)/.installed
+
+run: setup
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEV_ENV) $(BIN)/python manage.py load_demo
+	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Tests run with production-like settings (DEBUG off) over plain http.
+test: setup
+	SECRET_KEY=test-only-secret-key-$$RANDOM-not-for-production HTTPS=false DEBUG=false \
+	  $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3 media

@@ -1,0 +1,461 @@
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, Q
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from reversion.models import Version
+from reversion_compare.admin import CompareVersionAdmin
+
+from . import preview, workflow
+from .forms import ArticleAdminForm, TransitionForm
+from .models import Article, ArticleUpdate, Author, Byline, Image, Section, StatusChange, Video
+from .views import render_preview
+
+admin.site.site_header = _("Newsroom desk")
+admin.site.site_title = _("Newsroom desk")
+admin.site.index_title = _("The desk")
+
+STATUS_BADGE_CLASSES = {
+    "draft": "badge-draft",
+    "review": "badge-review",
+    "published": "badge-published",
+    "withdrawn": "badge-withdrawn",
+}
+
+
+def thumbnail(image, size=120):
+    if image is None or not image.file:
+        return "–"
+    return format_html(
+        '<img src="{}" alt="{}" class="nr-thumb" style="max-width:{}px;max-height:{}px">',
+        image.file.url,
+        image.alt_text,
+        size,
+        size,
+    )
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("draft", _("Draft")),
+            ("review", _("In review")),
+            ("scheduled", _("Scheduled")),
+            ("live", _("Published")),
+            ("withdrawn", _("Withdrawn")),
+        ]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        match self.value():
+            case "draft" | "review" | "withdrawn" as status:
+                return queryset.filter(status=status)
+            case "scheduled":
+                return queryset.filter(status=Article.Status.PUBLISHED, published_at__gt=now)
+            case "live":
+                return queryset.live(now)
+        return queryset
+
+
+class MineFilter(admin.SimpleListFilter):
+    title = _("whose")
+    parameter_name = "mine"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Mine"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(own_articles(request.user)).distinct()
+        return queryset
+
+
+def own_articles(user):
+    return Q(created_by=user) | Q(bylines__author__user=user)
+
+
+class BylineInline(admin.TabularInline):
+    model = Byline
+    extra = 0
+    min_num = 0
+    autocomplete_fields = ["author"]
+    fields = ["position", "author"]
+    verbose_name = _("author")
+    verbose_name_plural = _("byline (in order)")
+
+
+class ArticleUpdateInline(admin.StackedInline):
+    model = ArticleUpdate
+    extra = 0
+    fields = ["kind", "created_at", "text"]
+
+
+@admin.register(Article)
+class ArticleAdmin(CompareVersionAdmin):
+    form = ArticleAdminForm
+    change_form_template = "admin/articles/article/change_form.html"
+    list_display = [
+        "headline", "status_badge", "section", "byline", "published_at", "updated_at",
+    ]
+    list_display_links = ["headline"]
+    list_filter = [
+        StatusFilter, MineFilter, "section", "authors", "tags", "language",
+    ]
+    list_select_related = ["section"]
+    search_fields = ["headline", "teaser", "body"]
+    date_hierarchy = "published_at"
+    list_per_page = 50
+    autocomplete_fields = ["section", "desk_editor", "lead_image", "translation_of", "videos"]
+    prepopulated_fields = {"slug": ["headline"]}
+    inlines = [BylineInline, ArticleUpdateInline]
+    readonly_fields = [
+        "status_summary", "checklist", "lead_image_preview", "status_history", "reading_time",
+        "created_at", "updated_at",
+    ]
+    actions = ["submit_selected", "publish_selected"]
+    fieldsets = [
+        (None, {"fields": [
+            "status_summary", "checklist", "base_version", "kicker", "headline", "slug",
+            "teaser", "body",
+        ]}),
+        (_("Placement"), {"fields": ["section", "tags", "new_tags", "language", "desk_editor"]}),
+        (_("Lead image"), {"fields": ["lead_image", "lead_image_preview"]}),
+        (_("Related videos"), {"fields": ["videos"], "classes": ["collapse"]}),
+        (_("Translation"), {
+            "fields": [
+                "translation_of", "original_url", "original_language", "translation_method",
+            ],
+            "classes": ["collapse"],
+        }),
+        (_("History"), {"fields": ["status_history", "reading_time", "created_at", "updated_at"]}),
+    ]
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    # Who sees and edits what.
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).prefetch_related(
+            Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+        )
+        if request.user.has_perm("articles.edit_any_article"):
+            return queryset
+        # Reporters see their own articles and what readers can see, never colleagues' drafts.
+        visible = own_articles(request.user) | Q(
+            status__in=[Article.Status.PUBLISHED, Article.Status.WITHDRAWN]
+        )
+        return queryset.filter(pk__in=Article.objects.filter(visible).values("pk"))
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or workflow.can_edit(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or workflow.can_edit(request.user, obj))
+
+    # The list.
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_badge(self, obj):
+        css = "badge-scheduled" if obj.is_scheduled else STATUS_BADGE_CLASSES[obj.status]
+        return format_html('<span class="nr-badge {}">{}</span>', css, obj.display_status)
+
+    @admin.display(description=_("byline"))
+    def byline(self, obj):
+        return ", ".join(author.name for author in obj.byline_authors()) or "–"
+
+    # The form.
+
+    @admin.display(description=_("status"))
+    def status_summary(self, obj):
+        if obj.pk is None:
+            return _("Draft (not saved yet)")
+        if obj.is_scheduled:
+            when = timezone.localtime(obj.published_at)
+            return format_html("{} – {:%d.%m.%Y %H:%M}", obj.display_status, when)
+        return obj.display_status
+
+    @admin.display(description=_("publish checklist"))
+    def checklist(self, obj):
+        problems = workflow.checklist_problems(obj)
+        if not problems:
+            return format_html('<span class="nr-ok">{}</span>', _("Ready to publish."))
+        return format_html(
+            '<ul class="nr-checklist">{}</ul>',
+            format_html_join("", "<li>{}</li>", ((problem,) for problem in problems)),
+        )
+
+    @admin.display(description=_("preview"))
+    def lead_image_preview(self, obj):
+        image = obj.lead_image
+        if image is None:
+            return "–"
+        return format_html(
+            "{}<br>{} <em>({}: {})</em>",
+            thumbnail(image, 320),
+            image.caption,
+            _("Image"),
+            image.credit,
+        )
+
+    @admin.display(description=_("status history"))
+    def status_history(self, obj):
+        if obj.pk is None:
+            return "–"
+        entries = obj.status_log.select_related("user")
+        if not entries:
+            return _("No status changes yet.")
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{} → {}</td><td>{}</td></tr>",
+            (
+                (
+                    f"{timezone.localtime(entry.created_at):%d.%m.%Y %H:%M}",
+                    entry.user.get_username() if entry.user else "–",
+                    entry.get_from_status_display(),
+                    entry.get_to_status_display(),
+                    entry.note,
+                )
+                for entry in entries
+            ),
+        )
+        return format_html('<table class="nr-history">{}</table>', rows)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            context["transitions"] = workflow.available_transitions(obj, request.user)
+            context["preview_url"] = reverse("admin:articles_article_preview", args=[obj.pk])
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        else:
+            obj.version = (form.cleaned_data.get("base_version") or obj.version) + 1
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        form.save_tags(form.instance)
+
+    def response_change(self, request, obj):
+        if "_transition" in request.POST:
+            return self.take_transition(request, obj)
+        return super().response_change(request, obj)
+
+    def take_transition(self, request, obj):
+        """Run the workflow action posted with the form, after the form was saved."""
+        change_url = reverse("admin:articles_article_change", args=[obj.pk])
+        form = TransitionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("The workflow action could not be read; nothing changed."))
+            return HttpResponseRedirect(change_url)
+        try:
+            workflow.transition(
+                obj,
+                form.cleaned_data["_transition"],
+                request.user,
+                form.cleaned_data["_transition_note"],
+                publish_at=form.cleaned_data["_publish_at"],
+            )
+        except workflow.WorkflowError as refused:
+            messages.error(
+                request,
+                format_html(
+                    "{} {}",
+                    _("Saved, but the status did not change:"),
+                    " ".join(refused.messages),
+                ),
+            )
+            return HttpResponseRedirect(change_url)
+        rule = workflow.TRANSITIONS[form.cleaned_data["_transition"]]
+        messages.success(request, format_html("{}: “{}”", rule.done, obj.headline))
+        return HttpResponseRedirect(change_url)
+
+    # Bulk actions go through the same door as the buttons.
+
+    def run_bulk(self, request, queryset, action):
+        done = refused = 0
+        for article in queryset:
+            try:
+                workflow.transition(article, action, request.user)
+                done += 1
+            except workflow.WorkflowError as error:
+                refused += 1
+                messages.warning(request, format_html("“{}”: {}", article.headline, str(error)))
+        if done:
+            rule = workflow.TRANSITIONS[action]
+            messages.success(request, format_html("{}: {}", rule.done, done))
+
+    @admin.action(description=_("Submit selected articles for review"))
+    def submit_selected(self, request, queryset):
+        self.run_bulk(request, queryset, "submit")
+
+    @admin.action(description=_("Publish selected articles now"), permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        self.run_bulk(request, queryset, "publish")
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("articles.publish_article")
+
+    # Preview, preview links and revision views check the article, not only the model.
+
+    def get_urls(self):
+        own = [
+            path(
+                "<path:object_id>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="articles_article_preview",
+            ),
+            path(
+                "<path:object_id>/preview-link/",
+                self.admin_site.admin_view(self.preview_link_view),
+                name="articles_article_preview_link",
+            ),
+            path(
+                "<path:object_id>/revoke-preview-links/",
+                self.admin_site.admin_view(self.revoke_preview_links_view),
+                name="articles_article_revoke_preview_links",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def viewable_article(self, request, object_id):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.has_view_or_change_permission(request, obj):
+            raise Http404(_("No such article, or you may not see it."))
+        return obj
+
+    @method_decorator(never_cache)
+    def preview_view(self, request, object_id):
+        return render_preview(request, self.viewable_article(request, object_id))
+
+    @method_decorator(never_cache)
+    def preview_link_view(self, request, object_id):
+        obj = self.viewable_article(request, object_id)
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        url = request.build_absolute_uri(preview.preview_url(obj))
+        return TemplateResponse(
+            request,
+            "admin/articles/article/preview_link.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "original": obj,
+                "preview_link": url,
+                "title": _("Preview link"),
+            },
+        )
+
+    @method_decorator(require_POST)
+    def revoke_preview_links_view(self, request, object_id):
+        obj = self.viewable_article(request, object_id)
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        preview.revoke_links(obj)
+        messages.success(request, _("Every preview link to this article has been revoked."))
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[obj.pk]))
+
+    def history_view(self, request, object_id, extra_context=None):
+        self.viewable_article(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def compare_view(self, request, object_id, extra_context=None):
+        self.viewable_article(request, object_id)
+        return super().compare_view(request, object_id, extra_context)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        obj = self.viewable_article(request, object_id)
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        get_object_or_404(Version.objects.get_for_object(obj), pk=version_id)
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+
+@admin.register(Image)
+class ImageAdmin(admin.ModelAdmin):
+    list_display = ["thumb", "alt_text", "credit", "dimensions", "created_at"]
+    search_fields = ["alt_text", "caption", "credit"]
+    readonly_fields = ["thumb_large", "width", "height", "created_at"]
+    fields = [
+        "file", "thumb_large", "alt_text", "caption", "credit", "source_url",
+        "focal_x", "focal_y", "width", "height", "created_at",
+    ]
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    @admin.display(description=_("image"))
+    def thumb(self, obj):
+        return thumbnail(obj, 80)
+
+    @admin.display(description=_("preview"))
+    def thumb_large(self, obj):
+        return thumbnail(obj, 400) if obj.pk else "–"
+
+    @admin.display(description=_("size"))
+    def dimensions(self, obj):
+        return f"{obj.width} × {obj.height}"
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "order"]
+    list_editable = ["order"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_code", "job_title", "user"]
+    search_fields = ["name", "short_code"]
+    list_select_related = ["user"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Video)
+class VideoAdmin(admin.ModelAdmin):
+    list_display = ["title", "provider", "duration"]
+    list_filter = ["provider"]
+    search_fields = ["title"]
+    autocomplete_fields = ["poster"]
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "article", "from_status", "to_status", "user", "note"]
+    list_filter = ["to_status", "action"]
+    list_select_related = ["article", "user"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,127 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from reversion.models import Version
+from taggit.models import Tag
+from taggit.utils import parse_tags
+
+from .models import Article
+
+# Fields an editor changes; used to say what a colleague changed in the meantime.
+CONTENT_FIELDS = [
+    "headline", "slug", "kicker", "teaser", "body", "section", "desk_editor", "lead_image",
+    "language", "translation_of", "original_url", "original_language", "translation_method",
+]
+
+
+class ArticleAdminForm(forms.ModelForm):
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    tags = forms.ModelMultipleChoiceField(
+        queryset=Tag.objects.all(),
+        required=False,
+        label=_("Tags"),
+        help_text=_("Start typing to find an existing tag."),
+    )
+    new_tags = forms.CharField(
+        required=False,
+        label=_("New tags"),
+        help_text=_("Tags that do not exist yet, separated by commas."),
+    )
+
+    class Meta:
+        model = Article
+        fields = [*CONTENT_FIELDS, "videos"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tags"].widget = AutocompleteSelectMultiple(
+            Article._meta.get_field("tags"), admin.site
+        )
+        if self.instance.pk:
+            self.fields["tags"].initial = list(self.instance.tags.all())
+            if not self.is_bound:
+                # The version now in the database: a restored revision carries an old number.
+                self.initial["base_version"] = (
+                    Article.objects.filter(pk=self.instance.pk)
+                    .values_list("version", flat=True)
+                    .first()
+                )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            self.refuse_stale_save(cleaned.get("base_version"))
+        return cleaned
+
+    def refuse_stale_save(self, base_version):
+        """Refuse the save if someone saved the article after this editor opened it.
+
+        Locks the row until the admin's transaction ends, so no save can slip in between.
+        """
+        if not transaction.get_connection().in_atomic_block:
+            current = Article.objects.get(pk=self.instance.pk)
+        else:
+            current = Article.objects.select_for_update().get(pk=self.instance.pk)
+        if base_version is None or base_version != current.version:
+            raise forms.ValidationError(
+                conflict_message(current, base_version), code="edit_conflict"
+            )
+
+    def save_tags(self, article):
+        names = [tag.name for tag in self.cleaned_data.get("tags") or []]
+        names += parse_tags(self.cleaned_data.get("new_tags", ""))
+        article.tags.set(names)
+
+
+def conflict_message(current, base_version):
+    """Who saved the article since `base_version`, when, and which fields they changed."""
+    versions = list(
+        Version.objects.get_for_object(current).select_related("revision__user")[:50]
+    )
+    later = [v for v in versions if (v.field_dict.get("version") or 0) > (base_version or 0)]
+    savers = [(v.revision.user, v.revision.date_created) for v in reversed(later)] or [
+        (current.updated_by, current.updated_at)
+    ]
+    base = next((v for v in versions if v.field_dict.get("version") == base_version), None)
+    changed = [
+        str(field.verbose_name)
+        for field in map(Article._meta.get_field, CONTENT_FIELDS)
+        if base is not None
+        and base.field_dict.get(field.attname) != getattr(current, field.attname)
+    ]
+    message = format_html(
+        _("This article was saved by {savers} while you were editing."),
+        savers=format_html_join(", ", "{} ({})", (
+            (user_label(user), formats.date_format(timezone.localtime(when), "DATETIME_FORMAT"))
+            for user, when in savers
+        )),
+    )
+    if changed:
+        message = format_html(
+            "{} {}", message, format_html(_("They changed: {fields}."), fields=", ".join(changed))
+        )
+    return format_html("{} {}", message, _(
+        "Your changes have NOT been saved; they are still in the form below. Open the "
+        "article in a new tab to see the current text, then apply your changes there."
+    ))
+
+
+def user_label(user):
+    if user is None:
+        return _("an import or a script")
+    return user.get_full_name() or user.get_username()
+
+
+class TransitionForm(forms.Form):
+    """The workflow panel's inputs, posted together with the article form."""
+
+    _transition = forms.CharField()
+    _transition_note = forms.CharField(required=False, max_length=2000)
+    _publish_at = forms.DateTimeField(
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+    )

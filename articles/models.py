@@ -1,0 +1,517 @@
+import math
+import secrets
+
+import reversion
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Length, Lower
+from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorField
+from taggit.managers import TaggableManager
+
+from .sanitize import clean_html
+
+WORDS_PER_MINUTE = 230
+
+
+class Section(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100, help_text=_("Used in the section's URL."))
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("Sections are listed in this order, lowest first.")
+    )
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        constraints = [models.UniqueConstraint(fields=["slug"], name="section_slug_unique")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+short_code_validator = RegexValidator(
+    r"^[a-z]{2,5}$", _("Use 2 to 5 lower-case letters, for example “emw”.")
+)
+
+
+class Author(models.Model):
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=150)
+    short_code = models.CharField(
+        _("short code"),
+        max_length=5,
+        validators=[short_code_validator],
+        help_text=_("2–5 lower-case letters shown at the end of articles this person edited."),
+    )
+    job_title = models.CharField(_("job title"), max_length=150, blank=True)
+    bio = models.TextField(_("bio"), blank=True)
+    photo = models.ImageField(_("photo"), upload_to="authors/", blank=True)
+    website_url = models.URLField(_("website"), blank=True)
+    mastodon_url = models.URLField(_("Mastodon profile"), blank=True)
+    bluesky_url = models.URLField(_("Bluesky profile"), blank=True)
+    linkedin_url = models.URLField(_("LinkedIn profile"), blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="author_profile",
+        help_text=_("The login of this author, so that their drafts are theirs to edit."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+        constraints = [
+            models.UniqueConstraint(fields=["slug"], name="author_slug_unique"),
+            models.UniqueConstraint(fields=["short_code"], name="author_short_code_unique"),
+            models.CheckConstraint(
+                condition=Q(
+                    GreaterThanOrEqual(Length("short_code"), 2),
+                    LessThanOrEqual(Length("short_code"), 5),
+                    short_code=Lower("short_code"),
+                ),
+                name="author_short_code_lowercase_2_to_5",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.short_code})"
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+
+class Image(models.Model):
+    file = models.ImageField(
+        _("file"), upload_to="images/%Y/%m/", width_field="width", height_field="height"
+    )
+    alt_text = models.CharField(
+        _("alt text"),
+        max_length=300,
+        help_text=_("Describe what the picture shows for readers who cannot see it."),
+    )
+    caption = models.TextField(_("caption"), blank=True)
+    credit = models.CharField(
+        _("credit"),
+        max_length=200,
+        help_text=_("Who owns the picture, e.g. “Shutterstock/ioda”; shown as “(Image: …)”."),
+    )
+    source_url = models.URLField(_("source URL"), blank=True)
+    focal_x = models.FloatField(
+        _("focal point x"),
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_("0 is the left edge, 1 the right edge; crops keep this point."),
+    )
+    focal_y = models.FloatField(
+        _("focal point y"),
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_("0 is the top edge, 1 the bottom edge."),
+    )
+    width = models.PositiveIntegerField(_("width"), editable=False, default=0)
+    height = models.PositiveIntegerField(_("height"), editable=False, default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(focal_x__gte=0, focal_x__lte=1, focal_y__gte=0, focal_y__lte=1),
+                name="image_focal_point_inside",
+            ),
+        ]
+
+    def __str__(self):
+        return self.alt_text or self.file.name
+
+    def get_absolute_url(self):
+        return self.file.url
+
+
+class Video(models.Model):
+    class Provider(models.TextChoices):
+        YOUTUBE = "youtube", "YouTube"
+        VIMEO = "vimeo", "Vimeo"
+        FILE = "file", _("Self-hosted file")
+
+    title = models.CharField(_("title"), max_length=200)
+    provider = models.CharField(_("provider"), max_length=10, choices=Provider.choices)
+    url = models.URLField(
+        _("URL"), help_text=_("The video's page at the provider, or the address of the file.")
+    )
+    poster = models.ForeignKey(
+        Image, verbose_name=_("poster image"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    duration = models.DurationField(_("duration"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("video")
+        verbose_name_plural = _("videos")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(provider__in=["youtube", "vimeo", "file"]),
+                name="video_provider_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return self.url
+
+
+class ArticleQuerySet(models.QuerySet):
+    def live(self, now=None):
+        """Articles readers may see: published, and their time has come."""
+        return self.filter(
+            status=Article.Status.PUBLISHED, published_at__lte=now or timezone.now()
+        )
+
+    def for_lists(self):
+        """Everything a list of cards shows, in a fixed number of queries."""
+        return self.select_related("section", "lead_image").prefetch_related(
+            models.Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        REVIEW = "review", _("In review")
+        PUBLISHED = "published", _("Published")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class TranslationMethod(models.TextChoices):
+        HUMAN = "human", _("Translated by a person")
+        MACHINE_ASSISTED = "machine_assisted", _(
+            "Machine-assisted, editorially reviewed"
+        )
+
+    headline = models.CharField(_("headline"), max_length=200)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        blank=True,
+        help_text=_("Part of the URL; filled from the headline when left empty."),
+    )
+    kicker = models.CharField(
+        _("kicker"), max_length=80, blank=True, help_text=_("Short line above the headline.")
+    )
+    teaser = models.TextField(
+        _("teaser"), blank=True, help_text=_("One or two sentences shown in lists and feeds.")
+    )
+    body = ProseEditorField(
+        _("body"),
+        blank=True,
+        config={
+            "extensions": {
+                "Bold": True,
+                "Italic": True,
+                "Strike": True,
+                "Subscript": True,
+                "Superscript": True,
+                "Heading": {"levels": [2, 3, 4]},
+                "BulletList": True,
+                "OrderedList": True,
+                "ListItem": True,
+                "Blockquote": True,
+                "HorizontalRule": True,
+                "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+                "Table": True,
+            }
+        },
+        sanitize=clean_html,
+    )
+    section = models.ForeignKey(
+        Section,
+        verbose_name=_("section"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="articles",
+    )
+    authors = models.ManyToManyField(
+        Author, verbose_name=_("authors"), through="Byline", related_name="articles", blank=True
+    )
+    desk_editor = models.ForeignKey(
+        Author,
+        verbose_name=_("desk editor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="edited_articles",
+        help_text=_("Shown by short code at the end of the article, e.g. “(emw)”."),
+    )
+    lead_image = models.ForeignKey(
+        Image,
+        verbose_name=_("lead image"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    videos = models.ManyToManyField(Video, verbose_name=_("related videos"), blank=True)
+    tags = TaggableManager(_("tags"), blank=True)
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    translation_of = models.ForeignKey(
+        "self",
+        verbose_name=_("translated from"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="translations",
+        help_text=_("The original article in this newsroom, if there is one."),
+    )
+    original_url = models.URLField(
+        _("original URL"), blank=True, help_text=_("Where the original appeared, if elsewhere.")
+    )
+    original_language = models.CharField(
+        _("original language"), max_length=8, choices=settings.LANGUAGES, blank=True
+    )
+    translation_method = models.CharField(
+        _("translation method"), max_length=20, choices=TranslationMethod.choices, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
+    published_at = models.DateTimeField(_("publish time"), null=True, blank=True, editable=False)
+    first_published_at = models.DateTimeField(
+        _("first published"), null=True, blank=True, editable=False
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last change"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    reading_time = models.PositiveSmallIntegerField(
+        _("reading time (minutes)"), default=1, editable=False
+    )
+    preview_secret = models.CharField(max_length=32, default="", blank=True, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-updated_at"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        get_latest_by = "published_at"
+        permissions = [
+            ("approve_article", _("Can send articles in review back to draft")),
+            ("publish_article", _("Can publish, schedule and reopen articles")),
+            ("withdraw_article", _("Can withdraw published articles")),
+            ("edit_any_article", _("Can edit every article, not only their own drafts")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "review", "published", "withdrawn"]),
+                name="article_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="article_published_has_time",
+            ),
+            models.UniqueConstraint(fields=["slug"], name="article_slug_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="article_live_idx"),
+            models.Index(fields=["section", "status", "published_at"], name="article_section_idx"),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        self.body = clean_html(self.body)
+        if not self.slug:
+            self.slug = self.free_slug(slugify(self.headline)[:180] or "article")
+        self.reading_time = self.compute_reading_time()
+        if not self.preview_secret:
+            self.preview_secret = secrets.token_hex(16)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug, "pk": self.pk})
+
+    def free_slug(self, base):
+        """Return `base`, or `base-2`, `base-3`… if another article has it (one query)."""
+        taken = set(
+            Article.objects.filter(slug__startswith=base)
+            .exclude(pk=self.pk)
+            .values_list("slug", flat=True)
+        )
+        candidate, number = base, 1
+        while candidate in taken:
+            number += 1
+            candidate = f"{base}-{number}"
+        return candidate
+
+    def compute_reading_time(self):
+        words = len(strip_tags(f"{self.headline} {self.teaser} {self.body}").split())
+        return max(1, math.ceil(words / WORDS_PER_MINUTE))
+
+    @property
+    def is_live(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def display_status(self):
+        """The status as editors think of it: a future publish time is 'Scheduled'."""
+        if self.is_scheduled:
+            return _("Scheduled")
+        return self.get_status_display()
+
+    def byline_authors(self):
+        """The authors in byline order; uses the prefetched bylines when present."""
+        return [byline.author for byline in self.bylines.all()]
+
+
+class Byline(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(
+        Author, verbose_name=_("author"), on_delete=models.PROTECT, related_name="bylines"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("byline entry")
+        verbose_name_plural = _("byline")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="byline_author_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.author.name} – {self.article.headline}"
+
+    def get_absolute_url(self):
+        return self.author.get_absolute_url()
+
+
+class ArticleUpdate(models.Model):
+    class Kind(models.TextChoices):
+        UPDATE = "update", _("Update")
+        CORRECTION = "correction", _("Correction")
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="updates")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.UPDATE)
+    text = models.TextField(_("text"), help_text=_("What changed, as readers should read it."))
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("update or correction")
+        verbose_name_plural = _("updates and corrections")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["update", "correction"]), name="update_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        self.text = clean_html(self.text)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return self.article.get_absolute_url()
+
+
+class StatusChange(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="status_log")
+    action = models.CharField(_("action"), max_length=20)
+    from_status = models.CharField(_("from"), max_length=10, choices=Article.Status.choices)
+    to_status = models.CharField(_("to"), max_length=10, choices=Article.Status.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+    published_at = models.DateTimeField(_("publish time"), null=True, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status history")
+
+    def __str__(self):
+        return f"{self.from_status} → {self.to_status} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    def get_absolute_url(self):
+        return self.article.get_absolute_url()
+
+
+# Revisions keep what editors write; the workflow's fields are left out so that restoring an
+# old revision can never change an article's status behind the workflow's back.
+reversion.register(
+    Article,
+    exclude=["status", "published_at", "first_published_at", "preview_secret"],
+    follow=["bylines", "updates"],
+)
+reversion.register(Byline)
+reversion.register(ArticleUpdate)

@@ -1,0 +1,35 @@
+"""The one HTML allowlist. Bodies, captions and imported HTML all pass through clean_html()."""
+
+import nh3
+
+ALLOWED_TAGS = {
+    "p", "br", "h2", "h3", "h4", "strong", "b", "em", "i", "u", "s", "sub", "sup", "code",
+    "blockquote", "ul", "ol", "li", "a", "hr", "figure", "figcaption", "pre", "table",
+    "thead", "tbody", "tr", "th", "td", "caption",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "hreflang"},
+    "ol": {"start"},
+    "th": {"colspan", "rowspan", "scope"},
+    "td": {"colspan", "rowspan"},
+}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+_cleaner = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    url_schemes=ALLOWED_URL_SCHEMES,
+    # Tags whose content must vanish with them, not be kept as text.
+    clean_content_tags={"script", "style", "iframe", "object", "embed", "template", "noscript"},
+    link_rel="noopener noreferrer",
+    strip_comments=True,
+)
+
+
+def clean_html(html: str) -> str:
+    """Return `html` reduced to the allowlist: no scripts, event handlers or javascript: URLs."""
+    if not html:
+        return ""
+    cleaned = _cleaner.clean(html).strip()
+    # The rich-text editor submits a lone empty paragraph for an empty body.
+    return "" if cleaned in ("<p></p>", "<p><br></p>") else cleaned

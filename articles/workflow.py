@@ -1,0 +1,163 @@
+"""The editorial workflow: states, transitions, who may take them, and the publish checklist.
+
+`transition()` is the one door through which an article's status changes.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Article, StatusChange
+
+Status = Article.Status
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    source: str
+    target: str
+    permission: str | None  # None: whoever may edit the article
+    needs_note: bool
+    label: str
+    done: str  # the message after it happened
+
+
+TRANSITIONS = {
+    t.action: t
+    for t in [
+        Transition("submit", Status.DRAFT, Status.REVIEW, None, False,
+                   _("Submit for review"), _("Submitted for review")),
+        Transition("request_changes", Status.REVIEW, Status.DRAFT, "articles.approve_article",
+                   False, _("Request changes"), _("Sent back to draft")),
+        Transition("publish", Status.REVIEW, Status.PUBLISHED, "articles.publish_article",
+                   False, _("Publish or schedule"), _("Published")),
+        Transition("publish_directly", Status.DRAFT, Status.PUBLISHED, "articles.publish_article",
+                   True, _("Publish directly (breaking news)"), _("Published")),
+        Transition("withdraw", Status.PUBLISHED, Status.WITHDRAWN, "articles.withdraw_article",
+                   True, _("Withdraw"), _("Withdrawn")),
+        Transition("reopen", Status.WITHDRAWN, Status.DRAFT, "articles.publish_article",
+                   False, _("Reopen as draft"), _("Reopened as draft")),
+    ]
+}
+
+
+class WorkflowError(Exception):
+    """A transition was refused; `messages` say why, in words an editor understands."""
+
+    def __init__(self, *messages):
+        self.messages = [str(m) for m in messages]
+        super().__init__(" ".join(self.messages))
+
+
+def is_own_article(user, article):
+    """True if `user` is in the byline or started the article."""
+    if not user.is_authenticated or article.pk is None:
+        return False
+    if article.created_by_id == user.pk:
+        return True
+    return article.bylines.filter(author__user=user).exists()
+
+
+def can_edit(user, article):
+    """Editors edit every article; reporters only drafts that are their own."""
+    if not user.is_active or not user.has_perm("articles.change_article"):
+        return False
+    if user.has_perm("articles.edit_any_article"):
+        return True
+    return article.status == Status.DRAFT and is_own_article(user, article)
+
+
+def may_take(user, article, action):
+    rule = TRANSITIONS[action]
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if rule.permission is None:
+        return can_edit(user, article)
+    return user.has_perm(rule.permission)
+
+
+def available_transitions(article, user):
+    """The transitions `user` may take from the article's current status."""
+    return [
+        rule
+        for rule in TRANSITIONS.values()
+        if rule.source == article.status and may_take(user, article, rule.action)
+    ]
+
+
+def checklist_problems(article):
+    """What still stands between the article and publication, one message per problem."""
+    problems = []
+    if not article.headline.strip():
+        problems.append(_("Add a headline."))
+    if not article.teaser.strip():
+        problems.append(_("Write a teaser."))
+    if not article.body.strip():
+        problems.append(_("Write the body."))
+    if article.section_id is None:
+        problems.append(_("Choose a section."))
+    if article.pk is None or not article.bylines.exists():
+        problems.append(_("Add at least one author to the byline."))
+    image = article.lead_image
+    if image is None:
+        problems.append(_("Choose a lead image."))
+    else:
+        if not image.alt_text.strip():
+            problems.append(_("Give the lead image an alt text."))
+        if not image.credit.strip():
+            problems.append(_("Give the lead image a credit."))
+    return problems
+
+
+@transaction.atomic
+def transition(article, action, user, note="", *, publish_at=None, now=None):
+    """Move `article` through `action` for `user`, or raise WorkflowError.
+
+    Locks the article's row so that two concurrent transitions cannot both win, and writes
+    the status log entry in the same transaction.
+    """
+    now = now or timezone.now()
+    rule = TRANSITIONS.get(action)
+    if rule is None:
+        raise WorkflowError(_("“%(action)s” is not a workflow action.") % {"action": action})
+    current = Article.objects.select_for_update().get(pk=article.pk)
+    if current.status != rule.source:
+        raise WorkflowError(
+            _("“%(action)s” is not possible: the article is %(status)s.")
+            % {"action": rule.label, "status": current.display_status}
+        )
+    if not may_take(user, current, action):
+        raise WorkflowError(
+            _("You are not allowed to “%(action)s” this article.") % {"action": rule.label}
+        )
+    note = (note or "").strip()
+    if rule.needs_note and not note:
+        raise WorkflowError(_("“%(action)s” needs a reason.") % {"action": rule.label})
+
+    changes = {"status": rule.target, "updated_at": now}
+    if rule.target == Status.PUBLISHED:
+        problems = checklist_problems(current)
+        if problems:
+            raise WorkflowError(*problems)
+        changes["published_at"] = publish_at or now
+        changes["first_published_at"] = current.first_published_at or changes["published_at"]
+    elif publish_at is not None:
+        raise WorkflowError(_("A publish time only goes with publishing."))
+
+    Article.objects.filter(pk=current.pk).update(**changes)
+    StatusChange.objects.create(
+        article=current,
+        action=action,
+        from_status=current.status,
+        to_status=rule.target,
+        user=user,
+        note=note,
+        published_at=changes.get("published_at"),
+        created_at=now,
+    )
+    for field, value in changes.items():
+        setattr(article, field, value)
+    return article
