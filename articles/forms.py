@@ -25,6 +25,7 @@ class ArticleAdminForm(forms.ModelForm):
         required=False,
         label=_("Tags"),
         help_text=_("Start typing to find an existing tag."),
+        widget=AutocompleteSelectMultiple(Article._meta.get_field("tags"), admin.site),
     )
     new_tags = forms.CharField(
         required=False,
@@ -38,18 +39,14 @@ class ArticleAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["tags"].widget = AutocompleteSelectMultiple(
-            Article._meta.get_field("tags"), admin.site
-        )
-        if self.instance.pk:
-            self.fields["tags"].initial = list(self.instance.tags.all())
-            if not self.is_bound:
-                # The version now in the database: a restored revision carries an old number.
-                self.initial["base_version"] = (
-                    Article.objects.filter(pk=self.instance.pk)
-                    .values_list("version", flat=True)
-                    .first()
-                )
+        if self.instance.pk and not self.is_bound:
+            self.initial["tags"] = list(self.instance.tags.all())
+            # The version now in the database: a restored revision carries an old number.
+            self.initial["base_version"] = (
+                Article.objects.filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
 
     def clean(self):
         cleaned = super().clean()

@@ -248,6 +248,9 @@ class Article(models.Model):
                 "HorizontalRule": True,
                 "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
                 "Table": True,
+                "TableRow": True,
+                "TableHeader": True,
+                "TableCell": True,
             }
         },
         sanitize=clean_html,

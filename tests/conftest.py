@@ -1,0 +1,186 @@
+import io
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image as PILImage
+
+from articles import workflow
+from articles.models import Article, Author, Byline, Image, Section
+
+ROLES = {
+    "reporter": "Reporters",
+    "editor": "Editors",
+    "chief": "Chief editors",
+}
+
+
+def make_user(username, group=None, **extra):
+    user = User.objects.create_user(
+        username, f"{username}@example.org", "correct horse battery staple", is_staff=True, **extra
+    )
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def reporter(db):
+    user = make_user("rita", ROLES["reporter"], first_name="Rita", last_name="Reporter")
+    Author.objects.create(name="Rita Reporter", slug="rita-reporter", short_code="rr", user=user)
+    return user
+
+
+@pytest.fixture
+def other_reporter(db):
+    user = make_user("otto", ROLES["reporter"], first_name="Otto", last_name="Other")
+    Author.objects.create(name="Otto Other", slug="otto-other", short_code="oo", user=user)
+    return user
+
+
+@pytest.fixture
+def editor(db):
+    return make_user("edith", ROLES["editor"], first_name="Edith", last_name="Editor")
+
+
+@pytest.fixture
+def chief(db):
+    return make_user("charles", ROLES["chief"], first_name="Charles", last_name="Chief")
+
+
+@pytest.fixture
+def superuser(db):
+    return User.objects.create_superuser("root", "root@example.org", "correct horse battery staple")
+
+
+def png_bytes(width=40, height=30, color=(200, 30, 30)):
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (width, height), color).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def make_image(**overrides):
+    fields = {
+        "alt_text": "A red square",
+        "credit": "Newsroom/Test",
+        "caption": "A caption",
+        **overrides,
+    }
+    image = Image(**fields)
+    image.file.save("test.png", SimpleUploadedFile("test.png", png_bytes()), save=False)
+    image.save()
+    return image
+
+
+def make_article(*, authors=(), tags=(), **overrides):
+    """An article that passes the publish checklist unless overrides say otherwise."""
+    section = overrides.pop("section", None) or Section.objects.get_or_create(
+        slug="politics", defaults={"name": "Politics"}
+    )[0]
+    fields = {
+        "headline": "Parliament passes the budget",
+        "teaser": "After a long night the budget passed.",
+        "body": "<p>The budget passed with a narrow majority.</p>",
+        "section": section,
+        **overrides,
+    }
+    if "lead_image" not in fields:
+        fields["lead_image"] = make_image()
+    article = Article.objects.create(**fields)
+    if not authors:
+        authors = [
+            Author.objects.get_or_create(
+                slug="staff", defaults={"name": "Staff Writer", "short_code": "stf"}
+            )[0]
+        ]
+    for position, author in enumerate(authors):
+        Byline.objects.create(article=article, author=author, position=position)
+    if tags:
+        article.tags.add(*tags)
+    return article
+
+
+def publish(article, *, at=None, user=None):
+    """Publish through the workflow's door as a superuser (tests of other things need it)."""
+    user = user or User.objects.filter(is_superuser=True).first() or User.objects.create_superuser(
+        "publisher", "publisher@example.org", "x"
+    )
+    if article.status == Article.Status.DRAFT:
+        workflow.transition(article, "submit", user)
+    return workflow.transition(article, "publish", user, publish_at=at)
+
+
+@pytest.fixture
+def live_article(db):
+    return publish(make_article(), at=timezone.now() - timedelta(minutes=5))
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Uploaded files go to a throwaway folder, never into the project."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def change_url(article):
+    return f"/admin/articles/article/{article.pk}/change/"
+
+
+def article_form_data(article, **overrides):
+    """The POST an editor's browser sends from the article change form, unchanged."""
+    article.refresh_from_db()
+    data = {
+        "base_version": article.version,
+        "headline": article.headline,
+        "slug": article.slug,
+        "kicker": article.kicker,
+        "teaser": article.teaser,
+        "body": article.body,
+        "section": article.section_id or "",
+        "desk_editor": article.desk_editor_id or "",
+        "lead_image": article.lead_image_id or "",
+        "language": article.language,
+        "translation_of": article.translation_of_id or "",
+        "original_url": article.original_url,
+        "original_language": article.original_language,
+        "translation_method": article.translation_method,
+        "tags": [tag.pk for tag in article.tags.all()],
+        "new_tags": "",
+        "videos": [video.pk for video in article.videos.all()],
+    }
+    bylines = list(article.bylines.all())
+    data |= {
+        "bylines-TOTAL_FORMS": len(bylines),
+        "bylines-INITIAL_FORMS": len(bylines),
+        "bylines-MIN_NUM_FORMS": 0,
+        "bylines-MAX_NUM_FORMS": 1000,
+    }
+    for index, byline in enumerate(bylines):
+        data |= {
+            f"bylines-{index}-id": byline.pk,
+            f"bylines-{index}-article": article.pk,
+            f"bylines-{index}-author": byline.author_id,
+            f"bylines-{index}-position": byline.position,
+        }
+    updates = list(article.updates.all())
+    data |= {
+        "updates-TOTAL_FORMS": len(updates),
+        "updates-INITIAL_FORMS": len(updates),
+        "updates-MIN_NUM_FORMS": 0,
+        "updates-MAX_NUM_FORMS": 1000,
+    }
+    for index, update in enumerate(updates):
+        data |= {
+            f"updates-{index}-id": update.pk,
+            f"updates-{index}-article": article.pk,
+            f"updates-{index}-kind": update.kind,
+            f"updates-{index}-created_at_0": timezone.localtime(update.created_at).strftime(
+                "%Y-%m-%d"
+            ),
+            f"updates-{index}-created_at_1": timezone.localtime(update.created_at).strftime(
+                "%H:%M:%S"
+            ),
+            f"updates-{index}-text": update.text,
+        }
+    return data | overrides
