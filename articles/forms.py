@@ -10,6 +10,7 @@ from taggit.models import Tag
 from taggit.utils import parse_tags
 
 from .models import Article
+from .sanitize import clean_html
 
 # Fields an editor changes; used to say what a colleague changed in the meantime.
 CONTENT_FIELDS = [
@@ -65,7 +66,8 @@ class ArticleAdminForm(forms.ModelForm):
             current = Article.objects.select_for_update().get(pk=self.instance.pk)
         if base_version is None or base_version != current.version:
             raise forms.ValidationError(
-                conflict_message(current, base_version), code="edit_conflict"
+                conflict_message(current, base_version, self.cleaned_data),
+                code="edit_conflict",
             )
 
     def save_tags(self, article):
@@ -74,7 +76,7 @@ class ArticleAdminForm(forms.ModelForm):
         article.tags.set(names)
 
 
-def conflict_message(current, base_version):
+def conflict_message(current, base_version, submitted):
     """Who saved the article since `base_version`, when, and which fields they changed."""
     versions = list(
         Version.objects.get_for_object(current).select_related("revision__user")[:50]
@@ -84,12 +86,24 @@ def conflict_message(current, base_version):
         (current.updated_by, current.updated_at)
     ]
     base = next((v for v in versions if v.field_dict.get("version") == base_version), None)
-    changed = [
-        str(field.verbose_name)
-        for field in map(Article._meta.get_field, CONTENT_FIELDS)
-        if base is not None
-        and base.field_dict.get(field.attname) != getattr(current, field.attname)
-    ]
+    fields = list(map(Article._meta.get_field, CONTENT_FIELDS))
+    if base is not None:
+        changed = [
+            str(field.verbose_name)
+            for field in fields
+            if base.field_dict.get(field.attname) != getattr(current, field.attname)
+        ]
+        changed_text = _("They changed: {fields}.")
+    else:
+        # No revision of the version this editor started from (e.g. an imported article):
+        # name the fields where the saved article and the refused form differ.
+        changed = [
+            str(field.verbose_name)
+            for field in fields
+            if field.name in submitted
+            and comparable(field, submitted[field.name]) != getattr(current, field.attname)
+        ]
+        changed_text = _("The saved article differs from your form in: {fields}.")
     message = format_html(
         _("This article was saved by {savers} while you were editing."),
         savers=format_html_join(", ", "{} ({})", (
@@ -99,12 +113,21 @@ def conflict_message(current, base_version):
     )
     if changed:
         message = format_html(
-            "{} {}", message, format_html(_("They changed: {fields}."), fields=", ".join(changed))
+            "{} {}", message, format_html(changed_text, fields=", ".join(changed))
         )
     return format_html("{} {}", message, _(
         "Your changes have NOT been saved; they are still in the form below. Open the "
         "article in a new tab to see the current text, then apply your changes there."
     ))
+
+
+def comparable(field, value):
+    """A submitted form value in the shape the database stores it."""
+    if field.name == "body":
+        return clean_html(value or "")
+    if field.is_relation:
+        return getattr(value, "pk", value)
+    return value
 
 
 def user_label(user):

@@ -1,0 +1,122 @@
+"""The editors' desk: lists and forms for every role, with a bounded number of queries."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from articles import workflow
+from articles.models import Author
+from tests.conftest import change_url, make_article, publish
+
+ROLES = ["reporter", "editor", "chief", "superuser"]
+
+
+@pytest.fixture
+def some_articles(db):
+    authors = [
+        Author.objects.create(name=f"Author {n}", slug=f"author-{n}", short_code=f"au{chr(97 + n)}")
+        for n in range(3)
+    ]
+
+    def create(count):
+        for n in range(count):
+            article = make_article(
+                headline=f"Story number {n}", authors=authors[: 1 + n % 3], tags=["a", f"t{n}"]
+            )
+            if n % 2:
+                publish(article)
+
+    return create
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_article_list_and_forms_render_for_every_role(client, request, role, some_articles):
+    user = request.getfixturevalue(role)
+    some_articles(3)
+    client.force_login(user)
+    assert client.get("/admin/articles/article/").status_code == 200
+    assert client.get("/admin/articles/article/add/").status_code == 200
+    for path in ("/admin/articles/image/", "/admin/articles/author/", "/admin/"):
+        assert client.get(path).status_code == 200
+
+
+@pytest.mark.parametrize("role", ["editor", "chief", "superuser"])
+def test_change_form_renders_with_checklist_and_history(client, request, role):
+    user = request.getfixturevalue(role)
+    client.force_login(user)
+    article = make_article(lead_image=None, teaser="")
+    workflow.transition(article, "submit", user)
+    response = client.get(change_url(article))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Write a teaser." in page
+    assert "Choose a lead image." in page
+    assert "In review" in page  # the status history lists the transitions
+
+
+def test_open_checklist_points_are_shown_before_publishing(client, editor):
+    client.force_login(editor)
+    complete = make_article(headline="Complete story")
+    response = client.get(change_url(complete))
+    assert "Ready to publish." in response.content.decode()
+
+
+def test_reporter_sees_own_drafts_and_published_articles_only(client, reporter, other_reporter):
+    mine = make_article(headline="My own draft", authors=[reporter.author_profile])
+    colleagues = make_article(headline="Colleague draft", authors=[other_reporter.author_profile])
+    published = publish(make_article(headline="Published story"))
+    client.force_login(reporter)
+    page = client.get("/admin/articles/article/").content.decode()
+    assert "My own draft" in page
+    assert "Published story" in page
+    assert "Colleague draft" not in page
+    response = client.get(change_url(colleagues))
+    assert response.status_code in (302, 404)
+    assert "Colleague draft" not in client.get(response.get("Location", "/admin/")).content.decode()
+    # Published articles are readable, not editable, for reporters.
+    response = client.get(change_url(published))
+    assert response.status_code == 200
+    assert 'name="headline"' not in response.content.decode()
+    assert 'name="headline"' in client.get(change_url(mine)).content.decode()
+
+
+def test_mine_filter_lists_only_the_users_articles(client, reporter, editor):
+    make_article(headline="Reporter story", authors=[reporter.author_profile])
+    make_article(headline="Someone else story")
+    client.force_login(editor)
+    editor_page = client.get("/admin/articles/article/?mine=yes").content.decode()
+    assert "Reporter story" not in editor_page
+    client.force_login(reporter)
+    page = client.get("/admin/articles/article/?mine=yes").content.decode()
+    assert "Reporter story" in page
+
+
+def test_status_filter_separates_scheduled_from_published(client, editor):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    publish(make_article(headline="Already out"), at=timezone.now() - timedelta(hours=1))
+    publish(make_article(headline="Out tomorrow"), at=timezone.now() + timedelta(days=1))
+    client.force_login(editor)
+    scheduled = client.get("/admin/articles/article/?status=scheduled").content.decode()
+    live = client.get("/admin/articles/article/?status=live").content.decode()
+    assert "Out tomorrow" in scheduled and "Already out" not in scheduled
+    assert "Already out" in live and "Out tomorrow" not in live
+    assert "Scheduled" in scheduled
+
+
+def count_list_queries(client):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/admin/articles/article/").status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("role", ["reporter", "editor"])
+def test_article_list_queries_do_not_grow_with_articles(client, request, role, some_articles):
+    client.force_login(request.getfixturevalue(role))
+    some_articles(5)
+    five = count_list_queries(client)
+    some_articles(45)
+    fifty = count_list_queries(client)
+    assert five == fifty
