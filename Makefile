@@ -31,7 +31,7 @@ run: setup
 
 # Tests run with production-like settings (DEBUG off) over plain http.
 test: setup
-	SECRET_KEY=test-only-secret-key-$$RANDOM-not-for-production HTTPS=false DEBUG=false \
+	SECRET_KEY=test-only-secret-key-$$RANDOM-not-for-production HTTPS=false DEBUG=false SERVE_MEDIA=true \
 	  $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: setup

@@ -102,6 +102,8 @@ STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = env.str("MEDIA_URL", default="/media/")
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Production serves media from object storage or the web server, not from Django.
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
 
 # Production serves over HTTPS; HTTPS=false is for local development and tests over plain http.
 HTTPS = env.bool("HTTPS", default=not DEBUG)
