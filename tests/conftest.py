@@ -1,3 +1,4 @@
+import importlib
 import io
 import os
 from datetime import timedelta
@@ -204,7 +205,16 @@ def browser():
 
 
 @pytest.fixture
-def new_page(browser, live_server):
+def role_groups(transactional_db):
+    """Recreate the role groups that a transactional test's flush removed."""
+    from django.apps import apps
+
+    groups_migration = importlib.import_module("articles.migrations.0002_editorial_groups")
+    groups_migration.create_groups(apps, None)
+
+
+@pytest.fixture
+def new_page(browser, live_server, role_groups):
     """Open a fresh browser context (its own cookies) and page; closes them afterwards."""
     contexts = []
 

@@ -41,7 +41,7 @@ def test_article_list_and_forms_render_for_every_role(client, request, role, som
 
 
 @pytest.mark.parametrize("role", ["editor", "chief", "superuser"])
-def test_change_form_renders_with_checklist_and_history(client, request, role):
+def test_change_form_renders_with_checklist_and_history(client, request, role, db):
     user = request.getfixturevalue(role)
     client.force_login(user)
     article = make_article(lead_image=None, teaser="")

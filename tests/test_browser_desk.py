@@ -5,11 +5,7 @@ import pytest
 from articles.models import Article
 from tests.conftest import change_url, log_in, make_article
 
-pytestmark = [
-    pytest.mark.browser,
-    # The live server needs committed data; serialized rollback restores the role groups.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_body_editor_loads_its_own_assets_without_errors(new_page, editor):

@@ -33,9 +33,10 @@ def create_groups(apps, schema_editor):
     # Permissions are normally created after all migrations; the groups need them now.
     for app_label in ("articles", "taggit"):
         app_config = apps.get_app_config(app_label)
-        app_config.models_module = True
+        models_module = getattr(app_config, "models_module", None)
+        app_config.models_module = models_module or True
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = models_module
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
