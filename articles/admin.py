@@ -24,6 +24,11 @@ admin.site.site_header = _("Newsroom desk")
 admin.site.site_title = _("Newsroom desk")
 admin.site.index_title = _("The desk")
 
+# What a restored revision must never change: the workflow decides these.
+WORKFLOW_FIELDS = [
+    "status", "published_at", "first_published_at", "preview_secret", "version", "created_at",
+]
+
 STATUS_BADGE_CLASSES = {
     "draft": "badge-draft",
     "review": "badge-review",
@@ -94,6 +99,14 @@ class BylineInline(admin.TabularInline):
     fields = ["position", "author"]
     verbose_name = _("author")
     verbose_name_plural = _("byline (in order)")
+
+    def get_extra(self, request, obj=None, **kwargs):
+        # A new article starts with its writer in the byline.
+        return 1 if obj is None and own_author_profile(request.user) else 0
+
+
+def own_author_profile(user):
+    return getattr(user, "author_profile", None)
 
 
 class ArticleUpdateInline(admin.StackedInline):
@@ -235,6 +248,13 @@ class ArticleAdmin(CompareVersionAdmin):
         )
         return format_html('<table class="nr-history">{}</table>', rows)
 
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        profile = own_author_profile(request.user)
+        if isinstance(inline, BylineInline) and obj.pk is None and profile and not request.POST:
+            kwargs["initial"] = [{"author": profile.pk, "position": 0}]
+        return kwargs
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk:
             context["transitions"] = workflow.available_transitions(obj, request.user)
@@ -372,6 +392,17 @@ class ArticleAdmin(CompareVersionAdmin):
         messages.success(request, _("Every preview link to this article has been revoked."))
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[obj.pk]))
 
+    def recoverlist_view(self, request, extra_context=None):
+        # Deleted articles may be anyone's drafts: only those who may delete may recover.
+        if not self.has_delete_permission(request):
+            raise PermissionDenied
+        return super().recoverlist_view(request, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        if not self.has_delete_permission(request):
+            raise PermissionDenied
+        return super().recover_view(request, version_id, extra_context)
+
     def history_view(self, request, object_id, extra_context=None):
         self.viewable_article(request, object_id)
         return super().history_view(request, object_id, extra_context)
@@ -385,7 +416,22 @@ class ArticleAdmin(CompareVersionAdmin):
         if not self.has_change_permission(request, obj):
             raise PermissionDenied
         get_object_or_404(Version.objects.get_for_object(obj), pk=version_id)
+        # Reverting writes the old revision into the database, with defaults for the fields
+        # revisions leave out. Remember the workflow's fields so the restore keeps them.
+        request.workflow_state = {field: getattr(obj, field) for field in WORKFLOW_FIELDS}
         return super().revision_view(request, object_id, version_id, extra_context)
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            for field, value in getattr(request, "workflow_state", {}).items():
+                setattr(obj, field, value)
+        return obj
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.restoring = hasattr(request, "workflow_state")
+        return form
 
 
 @admin.register(Image)

@@ -38,16 +38,15 @@ class ArticleAdminForm(forms.ModelForm):
         model = Article
         fields = [*CONTENT_FIELDS, "videos"]
 
+    # True while restoring a revision: the database then holds the old revision until the
+    # restore is saved, and the instance carries the article's real workflow state.
+    restoring = False
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
             self.initial["tags"] = list(self.instance.tags.all())
-            # The version now in the database: a restored revision carries an old number.
-            self.initial["base_version"] = (
-                Article.objects.filter(pk=self.instance.pk)
-                .values_list("version", flat=True)
-                .first()
-            )
+            self.initial["base_version"] = self.instance.version
 
     def clean(self):
         cleaned = super().clean()
@@ -60,7 +59,9 @@ class ArticleAdminForm(forms.ModelForm):
 
         Locks the row until the admin's transaction ends, so no save can slip in between.
         """
-        if not transaction.get_connection().in_atomic_block:
+        if self.restoring:
+            current = self.instance
+        elif not transaction.get_connection().in_atomic_block:
             current = Article.objects.get(pk=self.instance.pk)
         else:
             current = Article.objects.select_for_update().get(pk=self.instance.pk)

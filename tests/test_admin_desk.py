@@ -3,6 +3,7 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from reversion.models import Version
 
 from articles import workflow
 from articles.models import Author
@@ -120,3 +121,90 @@ def test_article_list_queries_do_not_grow_with_articles(client, request, role, s
     some_articles(45)
     fifty = count_list_queries(client)
     assert five == fifty
+
+
+def test_new_article_starts_with_the_reporter_in_the_byline(client, reporter):
+    client.force_login(reporter)
+    page = client.get("/admin/articles/article/add/").content.decode()
+    assert "Rita Reporter (rr)" in page
+
+
+def test_reporter_creates_a_draft_and_can_edit_it_afterwards(client, reporter):
+    from articles.models import Article
+
+    client.force_login(reporter)
+    data = {
+        "headline": "Council meets on Monday",
+        "slug": "",
+        "kicker": "",
+        "teaser": "The agenda is long.",
+        "body": "<p>Text</p>",
+        "section": "",
+        "language": "en",
+        "bylines-TOTAL_FORMS": 1,
+        "bylines-INITIAL_FORMS": 0,
+        "bylines-MIN_NUM_FORMS": 0,
+        "bylines-MAX_NUM_FORMS": 1000,
+        "bylines-0-author": reporter.author_profile.pk,
+        "bylines-0-position": 0,
+        "updates-TOTAL_FORMS": 0,
+        "updates-INITIAL_FORMS": 0,
+        "updates-MIN_NUM_FORMS": 0,
+        "updates-MAX_NUM_FORMS": 1000,
+    }
+    response = client.post("/admin/articles/article/add/", data)
+    assert response.status_code == 302
+    article = Article.objects.get(headline="Council meets on Monday")
+    assert article.status == Article.Status.DRAFT
+    assert article.slug == "council-meets-on-monday"
+    assert article.created_by == reporter
+    assert article.byline_authors() == [reporter.author_profile]
+    assert client.get(change_url(article)).status_code == 200
+
+
+def test_history_compare_and_restore_keep_the_status(client, editor):
+    from tests.conftest import article_form_data
+
+    client.force_login(editor)
+    article = make_article(headline="First headline")
+    client.post(change_url(article), article_form_data(article, _continue="1"))
+    client.post(
+        change_url(article), article_form_data(article, headline="Second headline", _continue="1")
+    )
+    publish(article)
+
+    history = client.get(f"/admin/articles/article/{article.pk}/history/")
+    assert history.status_code == 200
+    versions = list(Version.objects.get_for_object(article).order_by("pk"))
+    assert len(versions) == 2
+    compare = client.get(
+        f"/admin/articles/article/{article.pk}/history/compare/",
+        {"version_id1": versions[0].pk, "version_id2": versions[1].pk},
+    )
+    assert compare.status_code == 200
+    assert "Second headline" in compare.content.decode()
+
+    restore_url = f"/admin/articles/article/{article.pk}/history/{versions[0].pk}/"
+    form = client.get(restore_url)
+    assert form.status_code == 200
+    assert 'value="First headline"' in form.content.decode()
+    data = article_form_data(article, headline="First headline", _continue="1")
+    assert client.post(restore_url, data).status_code == 302
+    published_at = article.published_at
+    article.refresh_from_db()
+    assert article.headline == "First headline"
+    assert article.status == "published"
+    assert article.published_at == published_at
+    assert article.version == 4
+
+
+def test_reporter_cannot_open_history_of_a_colleagues_draft(client, reporter, other_reporter):
+    article = make_article(
+        headline="Secret colleague draft", authors=[other_reporter.author_profile]
+    )
+    client.force_login(reporter)
+    for path in ("history/", "history/compare/", "preview/", "preview-link/"):
+        response = client.get(f"/admin/articles/article/{article.pk}/{path}")
+        assert response.status_code in (403, 404), path
+        assert "Secret colleague draft" not in response.content.decode()
+    assert client.get("/admin/articles/article/recover/").status_code == 403
