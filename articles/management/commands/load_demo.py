@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from articles.demo import load_demo
 
-# Where `make run` serves the site (the Makefile's HOST and PORT defaults).
+# Where `make run` serves the site by default (the Makefile's HOST and PORT).
 SITE_URL = "http://127.0.0.1:8000"
 
 
@@ -17,13 +17,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
+            "--site-url", default=SITE_URL, help="Where the site is served, for the printout."
+        )
+        parser.add_argument(
             "--force",
             action="store_true",
             help="Run even with DEBUG off. Never on a public site: the logins it prints "
             "are staff accounts.",
         )
 
-    def handle(self, *args, force=False, **options):
+    def handle(self, *args, force=False, site_url=SITE_URL, **options):
         # The printed passwords open staff accounts: keep them off production databases.
         if not settings.DEBUG and not force:
             raise CommandError(
@@ -37,10 +40,10 @@ class Command(BaseCommand):
         else:
             created = ", ".join(f"{n} {what}" for what, n in result.created.items() if n)
             self.stdout.write(self.style.SUCCESS(f"Demo newsroom loaded: created {created}."))
-        self.write_logins(result.logins)
+        self.write_logins(result.logins, site_url.rstrip("/"))
 
-    def write_logins(self, logins):
-        self.stdout.write(f"\nSite:  {SITE_URL}/\nAdmin: {SITE_URL}{reverse('admin:index')}\n")
+    def write_logins(self, logins, site_url):
+        self.stdout.write(f"\nSite:  {site_url}/\nAdmin: {site_url}{reverse('admin:index')}\n")
         rows = [("Username", "Role", "Password")]
         rows += [(login.username, login.role, login.password) for login in logins]
         widths = [max(len(row[column]) for row in rows) for column in range(3)]
