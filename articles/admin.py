@@ -199,7 +199,7 @@ class ArticleAdmin(CompareVersionAdmin):
             return _("Draft (not saved yet)")
         if obj.is_scheduled:
             when = timezone.localtime(obj.published_at)
-            return format_html("{} – {:%d.%m.%Y %H:%M}", obj.display_status, when)
+            return format_html("{} – {}", obj.display_status, f"{when:%d.%m.%Y %H:%M}")
         return obj.display_status
 
     @admin.display(description=_("publish checklist"))

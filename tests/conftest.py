@@ -120,6 +120,12 @@ def live_article(db):
 
 
 @pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Every role fixture hashes a password; the production hasher would dominate test time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def media_in_tmp(settings, tmp_path):
     """Uploaded files go to a throwaway folder, never into the project."""
     settings.MEDIA_ROOT = tmp_path / "media"

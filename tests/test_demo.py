@@ -17,8 +17,6 @@ from articles.models import Article, ArticleUpdate, Author, Image, Section, Stat
 @pytest.fixture(autouse=True)
 def development_settings(settings):
     settings.DEBUG = True
-    # The loader sets four passwords per run; the default hasher would dominate the test time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def load_demo(*args):
