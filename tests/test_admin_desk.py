@@ -208,3 +208,12 @@ def test_reporter_cannot_open_history_of_a_colleagues_draft(client, reporter, ot
         assert response.status_code in (403, 404), path
         assert "Secret colleague draft" not in response.content.decode()
     assert client.get("/admin/articles/article/recover/").status_code == 403
+
+
+def test_desk_speaks_german_to_german_editors(client, editor):
+    article = make_article()
+    client.force_login(editor)
+    page = client.get(change_url(article), headers={"accept-language": "de"}).content.decode()
+    assert "Zur Prüfung einreichen" in page
+    assert "Checkliste zur Veröffentlichung" in page
+    assert "Bereit zur Veröffentlichung." in page
