@@ -217,3 +217,34 @@ def test_desk_speaks_german_to_german_editors(client, editor):
     assert "Zur Prüfung einreichen" in page
     assert "Checkliste zur Veröffentlichung" in page
     assert "Bereit zur Veröffentlichung." in page
+
+
+def autocomplete(client, model_name, field_name, term):
+    response = client.get(
+        "/admin/autocomplete/",
+        {"app_label": "articles", "model_name": model_name, "field_name": field_name, "term": term},
+    )
+    assert response.status_code == 200
+    return [result["text"] for result in response.json()["results"]]
+
+
+def test_autocomplete_finds_tags_authors_and_images(client, reporter):
+    make_article(tags=["Quokka census"], lead_image=None)
+    from tests.conftest import make_image
+
+    make_image(alt_text="A quokka on a rock")
+    client.force_login(reporter)
+    assert autocomplete(client, "article", "tags", "quok") == ["Quokka census"]
+    assert autocomplete(client, "byline", "author", "rita") == ["Rita Reporter (rr)"]
+    assert autocomplete(client, "article", "lead_image", "quokka") == ["A quokka on a rock"]
+
+
+def test_article_autocomplete_hides_colleagues_drafts_from_reporters(
+    client, reporter, other_reporter
+):
+    make_article(headline="Quokka secret draft", authors=[other_reporter.author_profile])
+    publish(make_article(headline="Quokka published story"))
+    client.force_login(reporter)
+    assert autocomplete(client, "article", "translation_of", "quokka") == [
+        "Quokka published story"
+    ]
