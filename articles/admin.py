@@ -1,12 +1,14 @@
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Prefetch, Q
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -27,15 +29,8 @@ admin.site.index_title = _("The desk")
 # What a restored revision must never change: the workflow decides these.
 WORKFLOW_FIELDS = [
     "status", "published_at", "first_published_at", "preview_secret", "version", "created_at",
+    "created_by_id",
 ]
-
-STATUS_BADGE_CLASSES = {
-    "draft": "badge-draft",
-    "review": "badge-review",
-    "published": "badge-published",
-    "withdrawn": "badge-withdrawn",
-}
-
 
 def thumbnail(image, size=120):
     if image is None or not image.file:
@@ -83,16 +78,39 @@ class MineFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
-            return queryset.filter(own_articles(request.user)).distinct()
+            return queryset.filter(pk__in=Article.objects.owned_by(request.user).values("pk"))
         return queryset
 
 
-def own_articles(user):
-    return Q(created_by=user) | Q(bylines__author__user=user)
+class BylineFormSet(BaseInlineFormSet):
+    """Reporters edit only articles they sign, so they must stay in the byline."""
+
+    required_author = None  # set per request for people who may edit only their own drafts
+    missing_profile = False
+
+    def clean(self):
+        super().clean()
+        if self.missing_profile:
+            raise ValidationError(
+                _("Your login is not linked to an author profile, so you could not edit this "
+                  "article after saving. Ask a chief editor to link it.")
+            )
+        if self.required_author is None:
+            return
+        authors = [
+            form.cleaned_data.get("author")
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        if self.required_author not in authors:
+            raise ValidationError(
+                _("Keep yourself in the byline: reporters edit only the drafts they sign.")
+            )
 
 
 class BylineInline(admin.TabularInline):
     model = Byline
+    formset = BylineFormSet
     extra = 0
     min_num = 0
     autocomplete_fields = ["author"]
@@ -103,6 +121,13 @@ class BylineInline(admin.TabularInline):
     def get_extra(self, request, obj=None, **kwargs):
         # A new article starts with its writer in the byline.
         return 1 if obj is None and own_author_profile(request.user) else 0
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if not request.user.has_perm("articles.edit_any_article"):
+            formset.required_author = own_author_profile(request.user)
+            formset.missing_profile = formset.required_author is None
+        return formset
 
 
 def own_author_profile(user):
@@ -167,10 +192,10 @@ class ArticleAdmin(CompareVersionAdmin):
         if request.user.has_perm("articles.edit_any_article"):
             return queryset
         # Reporters see their own articles and what readers can see, never colleagues' drafts.
-        visible = own_articles(request.user) | Q(
-            status__in=[Article.Status.PUBLISHED, Article.Status.WITHDRAWN]
+        return queryset.filter(
+            Q(pk__in=Article.objects.owned_by(request.user).values("pk"))
+            | Q(status__in=[Article.Status.PUBLISHED, Article.Status.WITHDRAWN])
         )
-        return queryset.filter(pk__in=Article.objects.filter(visible).values("pk"))
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
@@ -178,13 +203,30 @@ class ArticleAdmin(CompareVersionAdmin):
 
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or workflow.can_edit(request.user, obj))
+        if not allowed or obj is None or request.user.has_perm("articles.withdraw_article"):
+            return allowed
+        # Below the chief editors, only drafts go: what readers saw is withdrawn instead.
+        return obj.status == Article.Status.DRAFT and workflow.can_edit(request.user, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "translation_of":
+            # Only articles this person may see: a choice list must not leak drafts.
+            kwargs["queryset"] = self.get_queryset(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, BylineInline):
+            profile = own_author_profile(request.user)
+            if obj.pk is None and profile and not request.POST:
+                kwargs["initial"] = [{"author": profile.pk, "position": 0}]
+        return kwargs
 
     # The list.
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, obj):
-        css = "badge-scheduled" if obj.is_scheduled else STATUS_BADGE_CLASSES[obj.status]
+        css = "badge-scheduled" if obj.is_scheduled else f"badge-{obj.status}"
         return format_html('<span class="nr-badge {}">{}</span>', css, obj.display_status)
 
     @admin.display(description=_("byline"))
@@ -198,8 +240,8 @@ class ArticleAdmin(CompareVersionAdmin):
         if obj.pk is None:
             return _("Draft (not saved yet)")
         if obj.is_scheduled:
-            when = timezone.localtime(obj.published_at)
-            return format_html("{} – {}", obj.display_status, f"{when:%d.%m.%Y %H:%M}")
+            when = formats.date_format(timezone.localtime(obj.published_at), "DATETIME_FORMAT")
+            return format_html("{} – {}", obj.display_status, when)
         return obj.display_status
 
     @admin.display(description=_("publish checklist"))
@@ -237,7 +279,7 @@ class ArticleAdmin(CompareVersionAdmin):
             "<tr><td>{}</td><td>{}</td><td>{} → {}</td><td>{}</td></tr>",
             (
                 (
-                    f"{timezone.localtime(entry.created_at):%d.%m.%Y %H:%M}",
+                    formats.date_format(timezone.localtime(entry.created_at), "DATETIME_FORMAT"),
                     entry.user.get_username() if entry.user else "–",
                     entry.get_from_status_display(),
                     entry.get_to_status_display(),
@@ -247,13 +289,6 @@ class ArticleAdmin(CompareVersionAdmin):
             ),
         )
         return format_html('<table class="nr-history">{}</table>', rows)
-
-    def get_formset_kwargs(self, request, obj, inline, prefix):
-        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
-        profile = own_author_profile(request.user)
-        if isinstance(inline, BylineInline) and obj.pk is None and profile and not request.POST:
-            kwargs["initial"] = [{"author": profile.pk, "position": 0}]
-        return kwargs
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk:
@@ -265,7 +300,11 @@ class ArticleAdmin(CompareVersionAdmin):
         if not change:
             obj.created_by = request.user
         else:
-            obj.version = (form.cleaned_data.get("base_version") or obj.version) + 1
+            # The row as locked by the form's conflict check: a transition that committed
+            # after this page loaded keeps its status, times and preview secret.
+            for field in WORKFLOW_FIELDS:
+                setattr(obj, field, getattr(form.locked, field))
+            obj.version = form.locked.version + 1
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
 
@@ -393,13 +432,13 @@ class ArticleAdmin(CompareVersionAdmin):
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[obj.pk]))
 
     def recoverlist_view(self, request, extra_context=None):
-        # Deleted articles may be anyone's drafts: only those who may delete may recover.
-        if not self.has_delete_permission(request):
+        # Deleted articles may be anyone's drafts: only those who see every article recover.
+        if not request.user.has_perm("articles.edit_any_article"):
             raise PermissionDenied
         return super().recoverlist_view(request, extra_context)
 
     def recover_view(self, request, version_id, extra_context=None):
-        if not self.has_delete_permission(request):
+        if not request.user.has_perm("articles.edit_any_article"):
             raise PermissionDenied
         return super().recover_view(request, version_id, extra_context)
 
@@ -416,10 +455,13 @@ class ArticleAdmin(CompareVersionAdmin):
         if not self.has_change_permission(request, obj):
             raise PermissionDenied
         get_object_or_404(Version.objects.get_for_object(obj), pk=version_id)
-        # Reverting writes the old revision into the database, with defaults for the fields
-        # revisions leave out. Remember the workflow's fields so the restore keeps them.
-        request.workflow_state = {field: getattr(obj, field) for field in WORKFLOW_FIELDS}
-        return super().revision_view(request, object_id, version_id, extra_context)
+        with transaction.atomic():
+            # Reverting writes the old revision into the database, with defaults for the
+            # fields revisions leave out. Lock the row and remember the workflow's fields,
+            # so the restore keeps them and no save slips in between.
+            current = Article.objects.select_for_update().get(pk=obj.pk)
+            request.workflow_state = {field: getattr(current, field) for field in WORKFLOW_FIELDS}
+            return super().revision_view(request, object_id, version_id, extra_context)
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
@@ -446,6 +488,14 @@ class ImageAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["css/admin.css"]}
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if not allowed or obj is None or request.user.has_perm("articles.edit_any_article"):
+            return allowed
+        # Reporters change only their own uploads that no reader or editor relies on yet.
+        in_use = Article.objects.filter(lead_image=obj).exclude(status=Article.Status.DRAFT)
+        return obj.uploaded_by_id == request.user.pk and not in_use.exists()
 
     @admin.display(description=_("image"))
     def thumb(self, obj):

@@ -1,8 +1,18 @@
 from django.conf import settings
 
+SOCIAL_NAMES = {
+    "facebook": "Facebook",
+    "linkedin": "LinkedIn",
+    "mastodon": "Mastodon",
+    "bluesky": "Bluesky",
+    "rss": "RSS",
+}
+
 
 def newsroom(request):
     return {
         "newsroom_name": settings.NEWSROOM_NAME,
-        "newsroom_social": {k: v for k, v in settings.NEWSROOM_SOCIAL.items() if v},
+        "newsroom_social": {
+            SOCIAL_NAMES[network]: url for network, url in settings.NEWSROOM_SOCIAL.items() if url
+        },
     }

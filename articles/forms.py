@@ -1,7 +1,6 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
-from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -60,16 +59,25 @@ class ArticleAdminForm(forms.ModelForm):
         Locks the row until the admin's transaction ends, so no save can slip in between.
         """
         if self.restoring:
-            current = self.instance
-        elif not transaction.get_connection().in_atomic_block:
-            current = Article.objects.get(pk=self.instance.pk)
+            current = self.instance  # locked by the revision view, with the real workflow state
         else:
             current = Article.objects.select_for_update().get(pk=self.instance.pk)
+        self.locked = current
         if base_version is None or base_version != current.version:
             raise forms.ValidationError(
                 conflict_message(current, base_version, self.cleaned_data),
                 code="edit_conflict",
             )
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if slug and Article.objects.filter(slug=slug).exclude(pk=self.instance.pk).exists():
+            # Say which slug is free, not which article has it: it may be a colleague's draft.
+            raise forms.ValidationError(
+                _("Another article already uses this slug; “%(free)s” is free.")
+                % {"free": self.instance.free_slug(slug)}
+            )
+        return slug
 
     def save_tags(self, article):
         names = [tag.name for tag in self.cleaned_data.get("tags") or []]

@@ -1,3 +1,4 @@
+import html
 import math
 import secrets
 
@@ -5,7 +6,7 @@ import reversion
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Length, Lower
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.urls import reverse
@@ -197,6 +198,10 @@ class ArticleQuerySet(models.QuerySet):
             status=Article.Status.PUBLISHED, published_at__lte=now or timezone.now()
         )
 
+    def owned_by(self, user):
+        """Articles with `user` in the byline: a reporter's own."""
+        return self.filter(pk__in=Byline.objects.filter(author__user=user).values("article"))
+
     def for_lists(self):
         """Everything a list of cards shows, in a fixed number of queries."""
         return self.select_related("section", "lead_image").prefetch_related(
@@ -342,7 +347,7 @@ class Article(models.Model):
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-published_at", "-updated_at"]
+        ordering = [F("published_at").desc(nulls_last=True), "-updated_at"]
         verbose_name = _("article")
         verbose_name_plural = _("articles")
         get_latest_by = "published_at"
@@ -397,8 +402,9 @@ class Article(models.Model):
         return candidate
 
     def compute_reading_time(self):
-        words = len(strip_tags(f"{self.headline} {self.teaser} {self.body}").split())
-        return max(1, math.ceil(words / WORDS_PER_MINUTE))
+        # Tags become spaces so that "<p>one</p><p>two</p>" counts two words.
+        text = html.unescape(strip_tags(self.body.replace("<", " <")))
+        return max(1, math.ceil(len(text.split()) / WORDS_PER_MINUTE))
 
     @property
     def is_live(self):
@@ -457,7 +463,12 @@ class ArticleUpdate(models.Model):
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="updates")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.UPDATE)
-    text = models.TextField(_("text"), help_text=_("What changed, as readers should read it."))
+    text = ProseEditorField(
+        _("text"),
+        config={"extensions": {"Bold": True, "Italic": True, "Link": {"enableTarget": False}}},
+        sanitize=clean_html,
+        help_text=_("What changed, as readers should read it."),
+    )
     created_at = models.DateTimeField(_("time"), default=timezone.now)
 
     class Meta:
@@ -471,7 +482,7 @@ class ArticleUpdate(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_kind_display()} {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
 
     def save(self, *args, **kwargs):
         self.text = clean_html(self.text)
@@ -503,7 +514,8 @@ class StatusChange(models.Model):
         verbose_name_plural = _("status history")
 
     def __str__(self):
-        return f"{self.from_status} → {self.to_status} ({self.created_at:%Y-%m-%d %H:%M})"
+        when = timezone.localtime(self.created_at)
+        return f"{self.from_status} → {self.to_status} ({when:%Y-%m-%d %H:%M})"
 
     def get_absolute_url(self):
         return self.article.get_absolute_url()

@@ -5,7 +5,7 @@ from . import feeds, views
 app_name = "articles"
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
+    path("", views.LiveArticleListView.as_view(), name="home"),
     re_path(r"^news/(?P<slug>[-\w]*)-(?P<pk>\d+)\.html$", views.article_detail, name="detail"),
     path("section/<slug:slug>/", views.SectionView.as_view(), name="section"),
     path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),

@@ -39,10 +39,6 @@ class LiveArticleListView(ListView):
         return super().get_context_data(heading=self.heading, **kwargs)
 
 
-class HomeView(LiveArticleListView):
-    pass
-
-
 class SectionView(LiveArticleListView):
     def get_queryset(self):
         self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
@@ -83,12 +79,10 @@ class SearchView(LiveArticleListView):
 
 
 def article_detail(request, slug, pk):
-    article = article_page_queryset().filter(pk=pk).first()
+    article = article_page_queryset().live().filter(pk=pk).first()
     if article is None:
-        raise Http404(_("No such article."))
-    if article.status == Article.Status.WITHDRAWN:
-        return render(request, "articles/article_gone.html", {"article": article}, status=410)
-    if not article.is_live:
+        if Article.objects.filter(pk=pk, status=Article.Status.WITHDRAWN).exists():
+            return render(request, "articles/article_gone.html", status=410)
         raise Http404(_("No such article."))
     if slug != article.slug:
         return redirect(article, permanent=True)

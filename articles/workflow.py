@@ -3,10 +3,13 @@
 `transition()` is the one door through which an article's status changes.
 """
 
+import html
+import secrets
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
 from .models import Article, StatusChange
@@ -23,6 +26,7 @@ class Transition:
     needs_note: bool
     label: str
     done: str  # the message after it happened
+    only_scheduled: bool = False  # a published article whose time has not come yet
 
 
 TRANSITIONS = {
@@ -40,6 +44,9 @@ TRANSITIONS = {
                    True, _("Withdraw"), _("Withdrawn")),
         Transition("reopen", Status.WITHDRAWN, Status.DRAFT, "articles.publish_article",
                    False, _("Reopen as draft"), _("Reopened as draft")),
+        Transition("unschedule", Status.PUBLISHED, Status.REVIEW, "articles.publish_article",
+                   False, _("Unschedule"), _("Unscheduled, back in review"),
+                   only_scheduled=True),
     ]
 }
 
@@ -53,12 +60,10 @@ class WorkflowError(Exception):
 
 
 def is_own_article(user, article):
-    """True if `user` is in the byline or started the article."""
+    """True if `user` is in the article's byline."""
     if not user.is_authenticated or article.pk is None:
         return False
-    if article.created_by_id == user.pk:
-        return True
-    return article.bylines.filter(author__user=user).exists()
+    return Article.objects.owned_by(user).filter(pk=article.pk).exists()
 
 
 def can_edit(user, article):
@@ -84,8 +89,12 @@ def available_transitions(article, user):
     return [
         rule
         for rule in TRANSITIONS.values()
-        if rule.source == article.status and may_take(user, article, rule.action)
+        if applies(rule, article) and may_take(user, article, rule.action)
     ]
+
+
+def applies(rule, article):
+    return rule.source == article.status and (not rule.only_scheduled or article.is_scheduled)
 
 
 def checklist_problems(article):
@@ -95,7 +104,7 @@ def checklist_problems(article):
         problems.append(_("Add a headline."))
     if not article.teaser.strip():
         problems.append(_("Write a teaser."))
-    if not article.body.strip():
+    if not html.unescape(strip_tags(article.body)).strip():
         problems.append(_("Write the body."))
     if article.section_id is None:
         problems.append(_("Choose a section."))
@@ -124,7 +133,7 @@ def transition(article, action, user, note="", *, publish_at=None, now=None):
     if rule is None:
         raise WorkflowError(_("“%(action)s” is not a workflow action.") % {"action": action})
     current = Article.objects.select_for_update().get(pk=article.pk)
-    if current.status != rule.source:
+    if not applies(rule, current):
         raise WorkflowError(
             _("“%(action)s” is not possible: the article is %(status)s.")
             % {"action": rule.label, "status": current.display_status}
@@ -146,6 +155,15 @@ def transition(article, action, user, note="", *, publish_at=None, now=None):
         changes["first_published_at"] = current.first_published_at or changes["published_at"]
     elif publish_at is not None:
         raise WorkflowError(_("A publish time only goes with publishing."))
+    else:
+        if current.first_published_at and current.first_published_at > now:
+            # Taken back before its time: readers never saw it, so it was never published.
+            changes["first_published_at"] = None
+        if rule.target in (Status.DRAFT, Status.REVIEW):
+            changes["published_at"] = None  # an unpublished article has no publish time
+    if rule.target == Status.WITHDRAWN:
+        # Preview links handed out earlier must not keep a withdrawn text readable.
+        changes["preview_secret"] = secrets.token_hex(16)
 
     Article.objects.filter(pk=current.pk).update(**changes)
     StatusChange.objects.create(

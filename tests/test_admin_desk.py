@@ -248,3 +248,96 @@ def test_article_autocomplete_hides_colleagues_drafts_from_reporters(
     assert autocomplete(client, "article", "translation_of", "quokka") == [
         "Quokka published story"
     ]
+
+
+def test_translation_choice_does_not_leak_a_colleagues_draft(client, reporter, other_reporter):
+    draft = make_article(headline="Hidden merger draft", authors=[other_reporter.author_profile])
+    client.force_login(reporter)
+    page = client.get(f"/admin/articles/article/add/?translation_of={draft.pk}").content.decode()
+    assert "Hidden merger draft" not in page
+
+
+def test_reporter_changes_only_own_unused_images(client, reporter, editor):
+    from tests.conftest import make_image
+
+    own = make_image(alt_text="My own photo", uploaded_by=reporter)
+    used_live = make_image(alt_text="Photo on a live article", uploaded_by=reporter)
+    publish(make_article(lead_image=used_live))
+    someone_elses = make_image(alt_text="Agency photo")
+    client.force_login(reporter)
+    assert client.get(f"/admin/articles/image/{own.pk}/change/").status_code == 200
+    for image in (used_live, someone_elses):
+        page = client.get(f"/admin/articles/image/{image.pk}/change/").content.decode()
+        assert 'name="credit"' not in page  # read-only at most
+        response = client.post(
+            f"/admin/articles/image/{image.pk}/change/",
+            {"alt_text": "Vandalised", "credit": "x", "focal_x": 0.5, "focal_y": 0.5},
+        )
+        assert response.status_code == 403
+        image.refresh_from_db()
+        assert image.alt_text != "Vandalised"
+    client.force_login(editor)
+    assert 'name="credit"' in client.get(
+        f"/admin/articles/image/{used_live.pk}/change/"
+    ).content.decode()
+
+
+def test_reporter_deletes_own_draft_but_nothing_else(client, reporter, other_reporter, editor):
+    from articles.models import Article
+
+    own = make_article(headline="My scrapped draft", authors=[reporter.author_profile])
+    colleagues = make_article(authors=[other_reporter.author_profile])
+    published = publish(make_article(authors=[reporter.author_profile]))
+    client.force_login(reporter)
+    delete = "/admin/articles/article/{}/delete/"
+    assert client.post(delete.format(own.pk), {"post": "yes"}).status_code == 302
+    assert not Article.objects.filter(pk=own.pk).exists()
+    for article in (colleagues, published):
+        client.post(delete.format(article.pk), {"post": "yes"})
+        assert Article.objects.filter(pk=article.pk).exists()
+    client.force_login(editor)
+    assert client.post(delete.format(published.pk), {"post": "yes"}).status_code == 403
+    assert Article.objects.filter(pk=published.pk).exists()
+
+
+def test_reporter_must_stay_in_the_byline(client, reporter, other_reporter):
+    from tests.conftest import article_form_data
+
+    article = make_article(authors=[reporter.author_profile])
+    client.force_login(reporter)
+    data = article_form_data(article, _continue="1")
+    data["bylines-0-author"] = other_reporter.author_profile.pk
+    response = client.post(change_url(article), data)
+    assert response.status_code == 200
+    assert "Keep yourself in the byline" in response.content.decode()
+    assert article.byline_authors() == [reporter.author_profile]
+
+
+def test_taken_slug_is_refused_with_a_free_suggestion(client, editor):
+    from tests.conftest import article_form_data
+
+    make_article(headline="Secret first", slug="budget")
+    article = make_article(slug="budget-night")
+    client.force_login(editor)
+    response = client.post(change_url(article), article_form_data(article, slug="budget"))
+    page = response.content.decode()
+    assert "Another article already uses this slug; “budget-2” is free." in page
+    assert "Secret first" not in page
+
+
+def test_chief_editor_can_link_an_author_to_a_login(client, chief, reporter):
+    client.force_login(chief)
+    response = client.get(
+        "/admin/autocomplete/",
+        {"app_label": "articles", "model_name": "author", "field_name": "user", "term": "rit"},
+    )
+    assert response.status_code == 200
+    assert [r["text"] for r in response.json()["results"]] == ["rita"]
+
+
+def test_article_list_queries_do_not_grow_for_chief_editors(client, chief, some_articles):
+    client.force_login(chief)
+    some_articles(5)
+    five = count_list_queries(client)
+    some_articles(45)
+    assert count_list_queries(client) == five

@@ -123,3 +123,29 @@ def test_a_form_without_version_is_refused(editor):
     assert client.post(change_url(article), form).status_code == 200
     article.refresh_from_db()
     assert article.headline != "Sneaky"
+
+
+def test_a_save_keeps_a_status_change_made_while_the_form_was_open(editor, chief, monkeypatch):
+    from articles import workflow
+    from articles.forms import ArticleAdminForm
+
+    article = make_article()
+    client = Client()
+    client.force_login(editor)
+    form = open_form(client, article)
+    check = ArticleAdminForm.refuse_stale_save
+
+    def publish_in_between(self, base_version):
+        # The admin has loaded the article; the chief publishes before the save goes through.
+        workflow.transition(article, "publish_directly", chief, "Breaking")
+        return check(self, base_version)
+
+    monkeypatch.setattr(ArticleAdminForm, "refuse_stale_save", publish_in_between)
+
+    form["teaser"] = "A sharper teaser."
+    assert client.post(change_url(article), form).status_code == 302
+
+    article.refresh_from_db()
+    assert article.teaser == "A sharper teaser."
+    assert article.status == Article.Status.PUBLISHED
+    assert article.published_at is not None

@@ -105,3 +105,17 @@ def test_revoking_needs_post(client, editor, draft):
     revoke_url = f"/admin/articles/article/{draft.pk}/revoke-preview-links/"
     assert client.get(revoke_url).status_code == 405
     assert Client().get(url).status_code == 200
+
+
+def test_withdrawing_revokes_preview_links(client, chief, draft):
+    from tests.conftest import publish
+
+    publish(draft)
+    url = preview.preview_url(draft)
+    assert client.get(url).status_code == 200
+    from articles import workflow
+
+    workflow.transition(draft, "withdraw", chief, "Legal takedown")
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "Embargoed merger story" not in response.content.decode()

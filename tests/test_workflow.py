@@ -6,7 +6,7 @@ from itertools import product
 import pytest
 from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.messages import get_messages
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from articles import workflow
 from articles.models import Article, Image, StatusChange
@@ -24,31 +24,39 @@ ROLES = [
     "chief",
     "superuser",
 ]
-EDITOR_ACTIONS = {"submit", "request_changes", "publish", "publish_directly", "reopen"}
+EDITOR_ACTIONS = {
+    "submit", "request_changes", "publish", "publish_directly", "reopen", "unschedule",
+}
 ALLOWED = {
     "anonymous": set(),
     "reporter_in_byline": {"submit"},
-    "reporter_who_created": {"submit"},
+    # Reporters edit only what they sign: starting an article is not enough.
+    "reporter_who_created": set(),
     "reporter_of_colleague": set(),
     "editor": EDITOR_ACTIONS,
     "chief": EDITOR_ACTIONS | {"withdraw"},
     "superuser": EDITOR_ACTIONS | {"withdraw"},
 }
 # Which statuses each role may edit in the admin form (a save without a status change).
+EVERY_STATE = {"draft", "review", "scheduled", "published", "withdrawn"}
 EDITABLE_STATUSES = {
     "anonymous": set(),
     "reporter_in_byline": {"draft"},
-    "reporter_who_created": {"draft"},
+    "reporter_who_created": set(),
     "reporter_of_colleague": set(),
-    "editor": {"draft", "review", "published", "withdrawn"},
-    "chief": {"draft", "review", "published", "withdrawn"},
-    "superuser": {"draft", "review", "published", "withdrawn"},
+    "editor": EVERY_STATE,
+    "chief": EVERY_STATE,
+    "superuser": EVERY_STATE,
 }
-STATUSES = ["draft", "review", "published", "withdrawn"]
+# A colleague's unpublished work does not even exist for a reporter.
+UNSEEN_BY = {"reporter_who_created", "reporter_of_colleague"}
+# "scheduled" is a published article whose time has not come.
+STATUSES = ["draft", "review", "scheduled", "published", "withdrawn"]
 # The shortest way from a new draft to each status.
 PATH_TO = {
     "draft": [],
     "review": ["submit"],
+    "scheduled": ["submit", "publish"],
     "published": ["submit", "publish"],
     "withdrawn": ["submit", "publish", "withdraw"],
 }
@@ -58,6 +66,7 @@ NOTE = "Reason given by the desk"
 def test_matrix_covers_every_transition():
     assert set(workflow.TRANSITIONS) == {
         "submit", "request_changes", "publish", "publish_directly", "withdraw", "reopen",
+        "unschedule",
     }
     sources = {action: rule.source for action, rule in workflow.TRANSITIONS.items()}
     assert sources == {
@@ -67,7 +76,23 @@ def test_matrix_covers_every_transition():
         "publish_directly": "draft",
         "withdraw": "published",
         "reopen": "withdrawn",
+        "unschedule": "published",
     }
+    assert [a for a, rule in workflow.TRANSITIONS.items() if rule.only_scheduled] == [
+        "unschedule"
+    ]
+
+
+def start_state(rule):
+    """Where an article must stand for `rule` to apply."""
+    return "scheduled" if rule.only_scheduled else rule.source
+
+
+def applies_in(rule, state):
+    """A scheduled article is published, so what applies to published ones applies too."""
+    if state == "scheduled":
+        return rule.source == "published"
+    return rule.source == state and not rule.only_scheduled
 
 
 def matrix_cases(allowed):
@@ -87,7 +112,11 @@ def setup_user():
 
 def bring_to(article, status):
     for action in PATH_TO[status]:
-        workflow.transition(article, action, setup_user(), note="Setting the scene")
+        tomorrow = timezone.now() + timedelta(days=1)
+        publish_at = tomorrow if status == "scheduled" and action == "publish" else None
+        workflow.transition(
+            article, action, setup_user(), note="Setting the scene", publish_at=publish_at
+        )
     article.refresh_from_db()
     return article
 
@@ -136,7 +165,7 @@ def message_texts(response):
 def test_role_may_take_transition(request, role, action):
     rule = workflow.TRANSITIONS[action]
     user = user_for(role, request)
-    article = article_for(role, request, rule.source)
+    article = article_for(role, request, start_state(rule))
 
     workflow.transition(article, action, user, NOTE)
 
@@ -152,7 +181,7 @@ def test_role_may_take_transition(request, role, action):
 def test_role_is_refused_transition(request, role, action):
     rule = workflow.TRANSITIONS[action]
     user = user_for(role, request)
-    article = article_for(role, request, rule.source)
+    article = article_for(role, request, start_state(rule))
     before = snapshot(article)
 
     with pytest.raises(workflow.WorkflowError) as refused:
@@ -202,7 +231,7 @@ def test_available_transitions_match_the_matrix(request, role, status):
     user = user_for(role, request)
     article = article_for(role, request, status)
     expected = {
-        action for action in ALLOWED[role] if workflow.TRANSITIONS[action].source == status
+        action for action in ALLOWED[role] if applies_in(workflow.TRANSITIONS[action], status)
     }
     available = workflow.available_transitions(article, user)
     assert {rule.action for rule in available} == expected
@@ -220,7 +249,7 @@ def post_transition(client, article, action, **overrides):
 def test_role_may_take_transition_through_the_admin(client, request, role, action):
     rule = workflow.TRANSITIONS[action]
     user = user_for(role, request)
-    article = article_for(role, request, rule.source)
+    article = article_for(role, request, start_state(rule))
     client.force_login(user)
 
     response = post_transition(client, article, action)
@@ -239,7 +268,7 @@ def test_role_may_take_transition_through_the_admin(client, request, role, actio
 def test_role_is_refused_transition_through_the_admin(client, request, role, action):
     rule = workflow.TRANSITIONS[action]
     user = user_for(role, request)
-    article = article_for(role, request, rule.source)
+    article = article_for(role, request, start_state(rule))
     original_headline = article.headline
     if role != "anonymous":
         client.force_login(user)
@@ -252,7 +281,7 @@ def test_role_is_refused_transition_through_the_admin(client, request, role, act
     article.refresh_from_db()
     if role == "anonymous":
         assert response["Location"].startswith("/admin/login/")
-    if rule.source in EDITABLE_STATUSES[role]:
+    if start_state(rule) in EDITABLE_STATUSES[role]:
         # The form is saved, the status is not changed, and the editor is told why.
         assert article.headline == "Changed behind the desk"
         assert any("the status did not change" in text for text in message_texts(response))
@@ -272,15 +301,14 @@ def test_change_form_shows_only_allowed_buttons(client, request, role, status):
 
     response = client.get(change_url(article))
 
-    if role == "reporter_of_colleague" and status in ("draft", "review"):
-        # A colleague's unpublished work is not even visible.
+    if role in UNSEEN_BY and status in ("draft", "review"):
         assert response.status_code == 302
         return
     assert response.status_code == 200
     html = response.content.decode()
     for action, rule in workflow.TRANSITIONS.items():
         button = f'name="_transition" value="{action}"'
-        shown = action in ALLOWED[role] and rule.source == status
+        shown = action in ALLOWED[role] and applies_in(rule, status)
         assert (button in html) is shown, action
 
 
@@ -567,7 +595,7 @@ def test_scheduling_through_the_admin_shows_scheduled(client, editor):
     assert article.published_at == at.replace(second=0, microsecond=0)
     assert article.is_scheduled
     form = client.get(change_url(article)).content.decode()
-    assert f"Scheduled – {at:%d.%m.%Y %H:%M}" in form
+    assert f"Scheduled – {formats.date_format(at, 'DATETIME_FORMAT')}" in form
     assert client.get(article.get_absolute_url()).status_code == 404
 
 
@@ -599,3 +627,43 @@ def test_first_publication_time_survives_withdraw_reopen_and_republish(chief):
     assert list(
         StatusChange.objects.filter(article=article).order_by("id").values_list("action", flat=True)
     ) == ["submit", "publish", "withdraw", "reopen", "submit", "publish"]
+
+
+def test_editor_unschedules_a_scheduled_article(editor):
+    article = bring_to(make_article(), "scheduled")
+    workflow.transition(article, "unschedule", editor)
+    article.refresh_from_db()
+    assert (article.status, article.published_at, article.first_published_at) == (
+        "review", None, None,
+    )
+
+
+def test_a_live_article_cannot_be_unscheduled(editor):
+    article = bring_to(make_article(), "published")
+    with pytest.raises(workflow.WorkflowError, match="not possible"):
+        workflow.transition(article, "unschedule", editor)
+    assert Article.objects.get(pk=article.pk).is_live
+
+
+def test_an_article_withdrawn_before_its_time_was_never_published(chief):
+    article = bring_to(make_article(), "scheduled")
+    workflow.transition(article, "withdraw", chief, "Embargo lifted too early")
+    workflow.transition(article, "reopen", chief)
+    article.refresh_from_db()
+    assert (article.published_at, article.first_published_at) == (None, None)
+    workflow.transition(article, "publish_directly", chief, "Now for real")
+    article.refresh_from_db()
+    assert article.first_published_at == article.published_at
+
+
+@pytest.mark.parametrize("body", ["<p> </p>", "<p>&nbsp;</p>", "<p><br></p>", "<h2></h2>"])
+def test_a_body_without_words_fails_the_checklist(body):
+    article = make_article(body=body)
+    assert "Write the body." in [str(p) for p in workflow.checklist_problems(article)]
+
+
+def test_reading_time_counts_the_words_of_the_body():
+    short = make_article(body="<p>one</p><p>two</p>")
+    assert short.reading_time == 1
+    long = make_article(body="<p>" + "word " * 700 + "</p><p>" + "more " * 2 + "</p>")
+    assert long.reading_time == 4  # 702 words at 230 a minute

@@ -8,6 +8,7 @@ ARTICLE_CONTENT = [
     "articles.add_articleupdate", "articles.change_articleupdate",
     "articles.delete_articleupdate", "articles.view_articleupdate",
     "articles.add_image", "articles.change_image", "articles.view_image",
+    "articles.delete_article",  # the admin narrows it to their own drafts
     "articles.view_section", "articles.view_author", "articles.view_video",
     "taggit.add_tag", "taggit.view_tag",
 ]
@@ -17,7 +18,8 @@ EDITING = [
     "taggit.change_tag",
 ]
 RUNNING_THE_DESK = [
-    "articles.withdraw_article", "articles.delete_article",
+    "articles.withdraw_article",
+    "auth.view_user",  # to link author profiles to logins
     "articles.add_section", "articles.change_section", "articles.delete_section",
     "articles.add_author", "articles.change_author", "articles.delete_author",
     "articles.delete_image", "articles.delete_video", "taggit.delete_tag",
@@ -31,7 +33,7 @@ GROUPS = {
 
 def create_groups(apps, schema_editor):
     # Permissions are normally created after all migrations; the groups need them now.
-    for app_label in ("articles", "taggit"):
+    for app_label in ("articles", "taggit", "auth"):
         app_config = apps.get_app_config(app_label)
         models_module = getattr(app_config, "models_module", None)
         app_config.models_module = models_module or True
