@@ -1,13 +1,15 @@
 import html
 import math
+import re
 import secrets
 
 import reversion
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import F, Q
-from django.db.models.functions import Length, Lower
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When
+from django.db.models.functions import Coalesce, Length, Lower
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +22,11 @@ from taggit.managers import TaggableManager
 from .sanitize import clean_html
 
 WORDS_PER_MINUTE = 230
+YOUTUBE_ID = re.compile(
+    r"(?:youtube(?:-nocookie)?\.com/(?:watch\?(?:.*&)?v=|embed/|shorts/|live/)|youtu\.be/)"
+    r"([A-Za-z0-9_-]{11})"
+)
+VIMEO_ID = re.compile(r"vimeo\.com/(?:video/)?(\d{4,12})")
 
 
 class Section(models.Model):
@@ -190,6 +197,27 @@ class Video(models.Model):
     def get_absolute_url(self):
         return self.url
 
+    @property
+    def embed_url(self):
+        """The provider's player address, built from the video's ID only; None if unknown.
+
+        YouTube plays from its no-cookie domain; Vimeo with do-not-track.
+        """
+        match self.provider:
+            case self.Provider.YOUTUBE:
+                found = YOUTUBE_ID.search(self.url)
+                if found:
+                    return f"https://www.youtube-nocookie.com/embed/{found[1]}?autoplay=1"
+            case self.Provider.VIMEO:
+                found = VIMEO_ID.search(self.url)
+                if found:
+                    return f"https://player.vimeo.com/video/{found[1]}?dnt=1&autoplay=1"
+        return None
+
+    @property
+    def provider_host(self):
+        return {"youtube": "YouTube", "vimeo": "Vimeo"}.get(self.provider, "")
+
 
 class ArticleQuerySet(models.QuerySet):
     def live(self, now=None):
@@ -201,6 +229,38 @@ class ArticleQuerySet(models.QuerySet):
     def owned_by(self, user):
         """Articles with `user` in the byline: a reporter's own."""
         return self.filter(pk__in=Byline.objects.filter(author__user=user).values("article"))
+
+    def related_to(self, article, limit=4):
+        """Its translations and originals first, then articles sharing the most tags.
+
+        One query; the caller splits the two groups on `in_family`.
+        """
+        from taggit.models import TaggedItem  # taggit's models import this module's app
+
+        root = article.translation_of_id or article.pk
+        family = Q(pk=root) | Q(translation_of_id=root)
+        items = TaggedItem.objects.filter(
+            content_type=ContentType.objects.get_for_model(Article)
+        )
+        shared = (
+            items.filter(object_id=OuterRef("pk"), tag_id__in=items.filter(
+                object_id=article.pk
+            ).values("tag_id"))
+            .order_by()
+            .values("object_id")
+            .annotate(count=Count("id"))
+            .values("count")
+        )
+        return (
+            self.exclude(pk=article.pk)
+            .annotate(
+                shared_tags=Coalesce(Subquery(shared), 0),
+                in_family=Case(When(family, then=True), default=False),
+            )
+            .filter(family | Q(shared_tags__gt=0))
+            .select_related("section", "lead_image")
+            .order_by("-in_family", "-shared_tags", "-published_at")[: limit + 6]
+        )
 
     def for_lists(self):
         """Everything a list of cards shows, in a fixed number of queries."""

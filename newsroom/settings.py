@@ -120,13 +120,16 @@ if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 
-# No third-party host on any page: everything comes from our own origin.
+# No third-party request on page load: everything comes from our own origin.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:", "blob:"],
     "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
     "script-src": [CSP.SELF, CSP.NONCE],
     "font-src": [CSP.SELF, "data:"],
+    # Two-click videos: the provider's player loads only after the reader asks for it.
+    "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
+    "media-src": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
     "base-uri": [CSP.SELF],

@@ -2,12 +2,23 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
-from django.views.generic import RedirectView
+from django.views.generic import RedirectView, TemplateView
 from django.views.static import serve
 
-from articles.sitemaps import ArticleSitemap
+from articles.sitemaps import (
+    ArticleSitemap,
+    AuthorSitemap,
+    NewsSitemap,
+    SectionSitemap,
+    TagSitemap,
+)
 
-sitemaps = {"articles": ArticleSitemap}
+sitemaps = {
+    "articles": ArticleSitemap,
+    "sections": SectionSitemap,
+    "tags": TagSitemap,
+    "authors": AuthorSitemap,
+}
 
 
 def serve_media(request, path):
@@ -19,6 +30,17 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}favicon.ico")),
     path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path(
+        "sitemap-news.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": {"news": NewsSitemap}, "template_name": "sitemaps/news.xml"},
+        name="sitemap-news",
+    ),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain; charset=utf-8"),
+        name="robots",
+    ),
     path("", include("articles.urls")),
 ]
 

@@ -1,0 +1,169 @@
+"""What the article page needs beyond plain fields: structured data, share and follow links."""
+
+import json
+from datetime import timedelta
+from urllib.parse import quote, urlencode
+
+from django import template
+from django.conf import settings
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language_info
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+UPDATE_GRACE = timedelta(minutes=1)
+
+# Escapes that keep a JSON document inert inside <script> (as Django's json_script does).
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+SHARE_PAGES = {
+    "linkedin": "https://www.linkedin.com/sharing/share-offsite/?",
+    "facebook": "https://www.facebook.com/sharer/sharer.php?",
+    "bluesky": "https://bsky.app/intent/compose?",
+}
+FOLLOW_NETWORKS = ["facebook", "linkedin", "mastodon", "bluesky"]
+NETWORK_NAMES = {
+    "facebook": "Facebook", "linkedin": "LinkedIn", "mastodon": "Mastodon", "bluesky": "Bluesky",
+}
+
+
+@register.simple_tag(takes_context=True)
+def absolute(context, path):
+    return context["request"].build_absolute_uri(path)
+
+
+@register.simple_tag(takes_context=True)
+def article_json_ld(context, article):
+    """A schema.org NewsArticle for search engines, as an inert <script> data block."""
+    request = context["request"]
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.headline,
+        "description": article.teaser,
+        "mainEntityOfPage": request.build_absolute_uri(article.get_absolute_url()),
+        "datePublished": article.published_at.isoformat() if article.published_at else None,
+        "dateModified": modified(article).isoformat() if article.published_at else None,
+        "inLanguage": article.language,
+        "isAccessibleForFree": True,
+        "author": [
+            {
+                "@type": "Person",
+                "name": author.name,
+                "url": request.build_absolute_uri(author.get_absolute_url()),
+            }
+            for author in article.byline_authors()
+        ],
+        "publisher": {
+            "@type": "NewsMediaOrganization",
+            "name": settings.NEWSROOM_NAME,
+            "url": request.build_absolute_uri("/"),
+            "logo": {
+                "@type": "ImageObject",
+                "url": request.build_absolute_uri(static("favicon.ico")),
+            },
+        },
+    }
+    if article.lead_image:
+        data["image"] = [request.build_absolute_uri(article.lead_image.file.url)]
+    if article.section:
+        data["articleSection"] = article.section.name
+    original = original_work(article, request)
+    if original:
+        data["translationOfWork"] = original
+    document = json.dumps({k: v for k, v in data.items() if v is not None}, ensure_ascii=False)
+    return format_html(
+        '<script type="application/ld+json">{}</script>',
+        mark_safe(document.translate(JSON_SCRIPT_ESCAPES)),  # escaped for <script> above
+    )
+
+
+@register.filter
+def was_updated(article):
+    """Changed noticeably after publication: worth an "Updated" line for readers."""
+    return article.published_at and article.updated_at - article.published_at > UPDATE_GRACE
+
+
+def modified(article):
+    return max(article.updated_at, article.published_at)
+
+
+def original_work(article, request):
+    if article.translation_of_id and article.translation_of.is_live:
+        url = request.build_absolute_uri(article.translation_of.get_absolute_url())
+    elif article.original_url:
+        url = article.original_url
+    else:
+        return None
+    return {"@type": "CreativeWork", "@id": url, "inLanguage": article.original_language or None}
+
+
+@register.simple_tag(takes_context=True)
+def share_targets(context, article):
+    """Plain share links: each opens the network's own page; nothing loads before a click."""
+    url = context["request"].build_absolute_uri(article.get_absolute_url())
+    text = article.headline
+    mastodon = reverse("articles:share-mastodon") + "?" + urlencode({"url": url, "text": text})
+    mail = urlencode({"subject": text, "body": url}, quote_via=quote)  # %20, not "+"
+    return [
+        ("email", _("E-mail"), f"mailto:?{mail}"),
+        ("mastodon", "Mastodon", mastodon),
+        ("linkedin", "LinkedIn", SHARE_PAGES["linkedin"] + urlencode({"url": url})),
+        ("facebook", "Facebook", SHARE_PAGES["facebook"] + urlencode({"u": url})),
+        ("bluesky", "Bluesky", SHARE_PAGES["bluesky"] + urlencode({"text": f"{text} {url}"})),
+    ]
+
+
+@register.simple_tag
+def follow_line():
+    """“Don't miss any news – follow us on Facebook, LinkedIn or Mastodon.”"""
+    profiles = [
+        (settings.NEWSROOM_SOCIAL[network], NETWORK_NAMES[network])
+        for network in FOLLOW_NETWORKS
+        if settings.NEWSROOM_SOCIAL.get(network)
+    ]
+    if not profiles:
+        return ""
+    links = [format_html('<a href="{}" rel="me">{}</a>', url, name) for url, name in profiles]
+    if len(links) > 1:
+        joined = format_html(
+            "{} {} {}", format_html_join(", ", "{}", ((link,) for link in links[:-1])),
+            _("or"), links[-1],
+        )
+    else:
+        joined = links[0]
+    return format_html(
+        '<p class="follow-line">{}</p>',
+        format_html(_("Don't miss any news – follow us on {networks}."), networks=joined),
+    )
+
+
+@register.simple_tag
+def translation_notice(article):
+    """Where the article came from and how it was translated, in the reader's words."""
+    if not article.translation_method or not article.original_language:
+        return ""
+    language = get_language_info(article.original_language)["name_translated"]
+    if article.translation_method == article.TranslationMethod.MACHINE_ASSISTED:
+        text = _(
+            "This article was originally published in %(language)s. It was translated with "
+            "technical assistance and editorially reviewed before publication."
+        )
+    else:
+        text = _(
+            "This article was originally published in %(language)s and translated by our "
+            "editors."
+        )
+    return text % {"language": language}
+
+
+@register.filter
+def duration_label(duration):
+    """A video's length as readers see it: "4:05" or "1:02:03"."""
+    seconds = int(duration.total_seconds())
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes}:{seconds:02}"

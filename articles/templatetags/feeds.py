@@ -1,0 +1,28 @@
+from django import template
+from django.conf import settings
+from django.urls import reverse
+from django.utils.html import format_html_join
+
+register = template.Library()
+
+FORMATS = [("rss", "application/rss+xml", "RSS"), ("atom", "application/atom+xml", "Atom")]
+
+
+@register.simple_tag
+def feed_links(section=None, tag=None, author=None):
+    """Autodiscovery links: the page's own feeds first, then the site-wide ones."""
+    feeds = [
+        (f"{obj.name} – {settings.NEWSROOM_NAME}", f"articles:feed-{kind}", {"slug": obj.slug})
+        for kind, obj in [("section", section), ("tag", tag), ("author", author)]
+        if obj
+    ]
+    feeds.append((settings.NEWSROOM_NAME, "articles:feed", {}))
+    return format_html_join(
+        "\n",
+        '<link rel="alternate" type="{}" title="{} ({})" href="{}">',
+        (
+            (mime_type, title, label, reverse(f"{name}-{suffix}", kwargs=kwargs))
+            for title, name, kwargs in feeds
+            for suffix, mime_type, label in FORMATS
+        ),
+    )

@@ -1,0 +1,248 @@
+"""The article page as readers and search engines get it."""
+
+import json
+import re
+from datetime import timedelta
+from html import unescape
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles.models import Article, ArticleUpdate, Author, Video
+from tests.conftest import make_article, make_image, publish
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, article, **params):
+    response = client.get(article.get_absolute_url(), params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def json_ld(html):
+    found = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    return json.loads(found[1])
+
+
+@pytest.fixture
+def story(db):
+    editor = Author.objects.create(name="Erika Musterwald", slug="erika", short_code="emw")
+    return publish(make_article(
+        headline="Harbour reopens after storm",
+        teaser="Ships are back in the harbour.",
+        body='<p>The harbour reopened. <a href="https://example.org/port">Port office</a></p>',
+        desk_editor=editor,
+        lead_image=make_image(alt_text="Cranes at dawn", credit="Shutterstock/ioda"),
+        tags=["harbour", "storm"],
+    ), at=timezone.now() - timedelta(hours=2))
+
+
+def test_short_link_and_wrong_slug_redirect_to_the_canonical_url(client, story):
+    for path in (f"/-{story.pk}", f"/news/old-slug-{story.pk}.html"):
+        response = client.get(path)
+        assert response.status_code == 301
+        assert response["Location"] == story.get_absolute_url()
+    assert client.get("/-999999").status_code == 404
+
+
+def test_head_carries_canonical_social_and_structured_data(client, story):
+    html = page(client, story)
+    canonical = f"http://testserver{story.get_absolute_url()}"
+    assert f'<link rel="canonical" href="{canonical}">' in html
+    assert '<meta property="og:title" content="Harbour reopens after storm">' in html
+    assert '<meta name="twitter:card" content="summary_large_image">' in html
+    assert '<meta property="og:image:alt" content="Cranes at dawn">' in html
+    data = json_ld(html)
+    assert data["@type"] == "NewsArticle"
+    assert data["headline"] == "Harbour reopens after storm"
+    assert data["inLanguage"] == "en"
+    assert data["isAccessibleForFree"] is True
+    assert data["image"][0].startswith("http://testserver/media/")
+    assert data["author"][0]["name"] == "Staff Writer"
+    assert data["publisher"]["name"]
+    assert data["datePublished"] == story.published_at.isoformat()
+    assert "translationOfWork" not in data
+
+
+def test_json_ld_cannot_be_broken_out_of(client):
+    article = publish(make_article(headline="</script><script>alert(1)</script>"))
+    html = page(client, article)
+    assert "<script>alert(1)" not in html
+    assert json_ld(html)["headline"] == "</script><script>alert(1)</script>"
+
+
+def test_lead_image_caption_credit_and_loading_hints(client, story):
+    html = page(client, story)
+    assert 'fetchpriority="high"' in html
+    assert f'width="{story.lead_image.width}" height="{story.lead_image.height}"' in html
+    assert "(Image: Shutterstock/ioda)" in html
+
+
+def test_desk_editor_code_tags_and_reading_time(client, story):
+    html = page(client, story)
+    assert 'title="Erika Musterwald">emw</a>)' in html
+    assert 'href="/tag/harbour/"' in html
+    assert "1 min. read" in html
+
+
+def test_follow_line_uses_the_configured_profiles(client, story, settings):
+    settings.NEWSROOM_SOCIAL = {
+        "facebook": "https://facebook.example/news",
+        "linkedin": "https://linkedin.example/news",
+        "mastodon": "https://mastodon.example/@news",
+        "bluesky": "",
+        "rss": "/feeds/rss/",
+    }
+    text = unescape(re.sub(r"<[^>]+>", "", page(client, story)))
+    assert "Don't miss any news – follow us on Facebook, LinkedIn or Mastodon." in text
+    assert '<a href="https://mastodon.example/@news" rel="me">Mastodon</a>' in page(client, story)
+
+
+def test_german_article_speaks_german(client):
+    article = publish(make_article(
+        language="de", headline="Hafen wieder offen",
+        lead_image=make_image(credit="dpa"),
+    ))
+    html = page(client, article)
+    assert '<html lang="de">' in html
+    assert "1 Min. Lesezeit" in html
+    assert "(Bild: dpa)" in html
+
+
+def test_updates_and_corrections_newest_first(client, story):
+    now = timezone.localtime()
+    an_hour_ago = now - timedelta(hours=1)
+    ArticleUpdate.objects.create(
+        article=story, kind="update", text="<p>Older update.</p>", created_at=an_hour_ago
+    )
+    ArticleUpdate.objects.create(
+        article=story, kind="correction", text="<p>Newer correction.</p>", created_at=now
+    )
+    html = page(client, story)
+    assert html.index("Newer correction.") < html.index("Older update.")
+    assert f"Correction {now:%d.%m.%Y, %H:%M}:" in re.sub(r"<[^>]+>", "", html)
+
+
+@pytest.mark.parametrize(
+    ("method", "wording"),
+    [
+        ("machine_assisted", "It was translated with technical assistance and editorially "
+                             "reviewed before publication."),
+        ("human", "and translated by our editors."),
+    ],
+)
+def test_translation_notice_links_the_original_with_hreflang(client, method, wording):
+    original = publish(make_article(headline="Hafen wieder offen", language="de"))
+    translation = publish(make_article(
+        headline="Harbour open again", translation_of=original,
+        original_language="de", translation_method=method,
+    ))
+    html = page(client, translation)
+    assert "This article was originally published in German." in html or (
+        "originally published in German" in html
+    )
+    assert wording in html
+    assert f'href="{original.get_absolute_url()}" hreflang="de"' in html
+    assert f'hreflang="de" href="http://testserver{original.get_absolute_url()}"' in html
+    assert f'hreflang="en" href="http://testserver{translation.get_absolute_url()}"' in html
+    assert json_ld(html)["translationOfWork"]["@id"].endswith(original.get_absolute_url())
+    # The original points back to its translation.
+    assert f'hreflang="en" href="http://testserver{translation.get_absolute_url()}"' in page(
+        client, original
+    )
+
+
+def test_related_articles_share_tags_and_exclude_hidden_ones(client, story):
+    publish(make_article(headline="Storm damage in the old town", tags=["storm"]))
+    make_article(headline="Unpublished storm draft", tags=["storm"])
+    publish(make_article(headline="Unrelated cooking story", tags=["food"]))
+    html = page(client, story)
+    related = html[html.index("More on this topic"):]
+    assert "Storm damage in the old town" in related
+    assert "Unpublished storm draft" not in html
+    assert "Unrelated cooking story" not in html
+
+
+def test_videos_are_two_click(client, story):
+    poster = make_image(alt_text="Harbour at night")
+    story.videos.add(
+        Video.objects.create(
+            title="Harbour drone flight", provider="youtube",
+            url="https://www.youtube.com/watch?v=dQw4w9WgXcQ", poster=poster,
+            duration=timedelta(minutes=2, seconds=5),
+        ),
+        Video.objects.create(
+            title="Our own clip", provider="file", url="https://testserver/media/clip.mp4"
+        ),
+    )
+    html = page(client, story)
+    assert "<iframe" not in html
+    assert 'data-embed-src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1"' in html
+    assert "This video is hosted by YouTube." in html
+    assert 'href="https://www.youtube.com/watch?v=dQw4w9WgXcQ"' in html  # works without JS
+    assert "(2:05)" in html
+    assert 'preload="none"' in html
+
+
+def test_share_links_are_plain_links(client, story):
+    html = unescape(page(client, story))
+    url = f"http://testserver{story.get_absolute_url()}"
+    assert "https://www.linkedin.com/sharing/share-offsite/?url=http%3A%2F%2Ftestserver" in html
+    assert "mailto:?subject=Harbour%20reopens%20after%20storm&body=" in html
+    assert "/share/mastodon/?url=" in html
+    assert f'data-url="{url}"' in html
+    assert f'href="{story.get_absolute_url()}?view=print"' in html
+
+
+def test_mastodon_share_page_asks_for_the_instance(client, story):
+    url = f"http://testserver{story.get_absolute_url()}"
+    base = {"url": url, "text": story.headline}
+    html = client.get("/share/mastodon/", base).content.decode()
+    assert 'name="instance"' in html
+    chosen = client.get("/share/mastodon/", base | {"instance": "mastodon.social"})
+    html = unescape(chosen.content.decode())
+    assert "https://mastodon.social/share?text=Harbour+reopens+after+storm+http" in html
+    bad = client.get("/share/mastodon/", base | {"instance": "javascript:alert(1)//"})
+    assert "does not look like a server name" in bad.content.decode()
+    assert "javascript:alert" not in re.sub(r'value="[^"]*"', "", bad.content.decode())
+    assert client.get("/share/mastodon/", {"url": "https://elsewhere.example/x"}).status_code == 404
+
+
+def test_article_page_queries_stay_fixed(client, story):
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            page(client, story)
+        return len(queries)
+
+    count()  # warm the content-type cache
+    plain = count()
+    for n in range(4):
+        author = Author.objects.create(name=f"Co {n}", slug=f"co-{n}", short_code=f"co{'abcd'[n]}")
+        story.bylines.create(author=author, position=n + 1)
+        ArticleUpdate.objects.create(article=story, text=f"<p>Update {n}</p>")
+        story.videos.add(Video.objects.create(title=f"V{n}", provider="vimeo", url=f"https://vimeo.com/1234{n}"))
+        publish(make_article(headline=f"Related {n}", tags=["storm", f"x{n}"]))
+        story.tags.add(f"extra{n}")
+    assert count() == plain <= 6
+
+
+def test_withdrawn_article_is_gone_on_every_address(client, story, chief):
+    from articles import workflow
+
+    workflow.transition(story, "withdraw", chief, "Legal")
+    url = story.get_absolute_url()
+    for path in (url, f"/-{story.pk}", f"{url}?view=print"):
+        response = client.get(path)
+        assert response.status_code == 410
+        assert "Harbour reopens" not in response.content.decode()
+
+
+def test_preview_of_a_draft_is_marked_and_not_indexed(client, editor):
+    draft = make_article(headline="Draft with tools")
+    client.force_login(editor)
+    html = client.get(f"/admin/articles/article/{draft.pk}/preview/").content.decode()
+    assert '<meta name="robots" content="noindex, nofollow">' in html
+    assert Article.objects.get(pk=draft.pk).status == "draft"
