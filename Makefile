@@ -22,7 +22,13 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $@
 
-setup: $(VENV)/.installed
+# Test-only npm tools (axe-core, vnu-jar) from package-lock.json. --ignore-scripts: vnu-jar's
+# postinstall would download a Java runtime; the tests use the machine's Java instead.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	@touch $@
+
+setup: $(VENV)/.installed node_modules/.installed
 
 # A development secret of this checkout's own, kept in .env (which git ignores).
 .env: | $(BIN)/python
@@ -35,9 +41,11 @@ run: setup .env
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Tests run with production-like settings (DEBUG off) over plain http.
+TEST_ENV := SECRET_KEY=test-only-secret-key-not-for-production HTTPS=false DEBUG=false \
+	SERVE_MEDIA=true STATIC_HASHED=false
+
 test: setup
-	SECRET_KEY=test-only-secret-key-$$RANDOM-not-for-production HTTPS=false DEBUG=false SERVE_MEDIA=true \
-	  $(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

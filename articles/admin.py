@@ -18,6 +18,7 @@ from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
 from . import preview, workflow
+from .caching import purge_public_pages
 from .forms import ArticleAdminForm, TransitionForm
 from .models import Article, ArticleUpdate, Author, Byline, Image, Section, StatusChange, Video
 from .views import render_preview
@@ -42,6 +43,22 @@ def thumbnail(image, size=120):
         size,
         size,
     )
+
+
+class PurgesPublicPages:
+    """What the desk saves or deletes may be on any public page: retire the cached ones."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        purge_public_pages()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        purge_public_pages()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        purge_public_pages()
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -141,15 +158,17 @@ class ArticleUpdateInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(CompareVersionAdmin):
+class ArticleAdmin(PurgesPublicPages, CompareVersionAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     list_display = [
         "headline", "status_badge", "section", "byline", "published_at", "updated_at",
+        "top_story_rank",
     ]
     list_display_links = ["headline"]
     list_filter = [
         StatusFilter, MineFilter, "section", "authors", "tags", "language",
+        ("top_story_rank", admin.EmptyFieldListFilter),
     ]
     list_select_related = ["section"]
     search_fields = ["headline", "teaser", "body"]
@@ -168,7 +187,9 @@ class ArticleAdmin(CompareVersionAdmin):
             "status_summary", "checklist", "base_version", "kicker", "headline", "slug",
             "teaser", "body",
         ]}),
-        (_("Placement"), {"fields": ["section", "tags", "new_tags", "language", "desk_editor"]}),
+        (_("Placement"), {"fields": [
+            "section", "tags", "new_tags", "language", "desk_editor", "top_story_rank",
+        ]}),
         (_("Lead image"), {"fields": ["lead_image", "lead_image_preview"]}),
         (_("Related videos"), {"fields": ["videos"], "classes": ["collapse"]}),
         (_("Translation"), {
@@ -207,6 +228,13 @@ class ArticleAdmin(CompareVersionAdmin):
             return allowed
         # Below the chief editors, only drafts go: what readers saw is withdrawn instead.
         return obj.status == Article.Status.DRAFT and workflow.can_edit(request.user, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if request.user.has_perm("articles.publish_article"):
+            return readonly
+        # The home page is the editors' call: reporters see the rank but cannot set it.
+        return [*readonly, "top_story_rank"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "translation_of":
@@ -460,7 +488,9 @@ class ArticleAdmin(CompareVersionAdmin):
             # fields revisions leave out. Lock the row and remember the workflow's fields,
             # so the restore keeps them and no save slips in between.
             current = Article.objects.select_for_update().get(pk=obj.pk)
-            request.workflow_state = {field: getattr(current, field) for field in WORKFLOW_FIELDS}
+            # The home page's placement is today's decision too: an old revision keeps it.
+            kept = [*WORKFLOW_FIELDS, "top_story_rank"]
+            request.workflow_state = {field: getattr(current, field) for field in kept}
             return super().revision_view(request, object_id, version_id, extra_context)
 
     def get_object(self, request, object_id, from_field=None):
@@ -477,7 +507,7 @@ class ArticleAdmin(CompareVersionAdmin):
 
 
 @admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
+class ImageAdmin(PurgesPublicPages, admin.ModelAdmin):
     list_display = ["thumb", "alt_text", "credit", "dimensions", "created_at"]
     search_fields = ["alt_text", "caption", "credit"]
     readonly_fields = ["thumb_large", "width", "height", "created_at"]
@@ -516,7 +546,7 @@ class ImageAdmin(admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(PurgesPublicPages, admin.ModelAdmin):
     list_display = ["name", "slug", "order"]
     list_editable = ["order"]
     search_fields = ["name"]
@@ -524,7 +554,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(PurgesPublicPages, admin.ModelAdmin):
     list_display = ["name", "short_code", "job_title", "user"]
     search_fields = ["name", "short_code"]
     list_select_related = ["user"]
@@ -533,7 +563,7 @@ class AuthorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Video)
-class VideoAdmin(admin.ModelAdmin):
+class VideoAdmin(PurgesPublicPages, admin.ModelAdmin):
     list_display = ["title", "provider", "duration"]
     list_filter = ["provider"]
     search_fields = ["title"]

@@ -15,6 +15,7 @@ from .sanitize import clean_html
 CONTENT_FIELDS = [
     "headline", "slug", "kicker", "teaser", "body", "section", "desk_editor", "lead_image",
     "language", "translation_of", "original_url", "original_language", "translation_method",
+    "top_story_rank",
 ]
 
 

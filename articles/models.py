@@ -371,6 +371,16 @@ class Article(models.Model):
     translation_method = models.CharField(
         _("translation method"), max_length=20, choices=TranslationMethod.choices, blank=True
     )
+    top_story_rank = models.PositiveSmallIntegerField(
+        _("top story rank"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "1 is the lead story on the home page; leave empty for the normal stream. "
+            "The home page leads with up to five published top stories, lowest number first."
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False
     )
@@ -427,10 +437,20 @@ class Article(models.Model):
                 name="article_published_has_time",
             ),
             models.UniqueConstraint(fields=["slug"], name="article_slug_unique"),
+            models.CheckConstraint(
+                condition=Q(top_story_rank__isnull=True) | Q(top_story_rank__gte=1),
+                name="article_top_story_rank_from_1",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "published_at"], name="article_live_idx"),
             models.Index(fields=["section", "status", "published_at"], name="article_section_idx"),
+            # Few articles carry a rank: index only those, for the home page's lead block.
+            models.Index(
+                fields=["top_story_rank"],
+                condition=Q(top_story_rank__isnull=False),
+                name="article_top_story_idx",
+            ),
         ]
 
     def __str__(self):

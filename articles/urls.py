@@ -5,7 +5,7 @@ from . import feeds, views
 app_name = "articles"
 
 urlpatterns = [
-    path("", views.LiveArticleListView.as_view(), name="home"),
+    path("", views.HomeView.as_view(), name="home"),
     re_path(r"^news/(?P<slug>[-\w]*)-(?P<pk>\d+)\.html$", views.article_detail, name="detail"),
     re_path(r"^-(?P<pk>\d+)$", views.short_link, name="short"),
     path("share/mastodon/", views.share_mastodon, name="share-mastodon"),

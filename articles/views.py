@@ -16,6 +16,7 @@ from .models import Article, ArticleUpdate, Author, Byline, Section, Video
 from .search import clean_query, search_articles
 
 PAGE_SIZE = 20
+TOP_STORIES = 5
 RELATED_COUNT = 4
 
 
@@ -38,12 +39,48 @@ class LiveArticleListView(ListView):
     template_name = "articles/article_list.html"
     context_object_name = "articles"
     heading = _("Latest news")
+    indexable = True
 
     def get_queryset(self):
         return Article.objects.live().for_lists().order_by("-published_at", "-id")
 
+    def paginate_queryset(self, queryset, page_size):
+        # A page number that is not one, or past the end, shows the first or last page
+        # instead of an error: readers and crawlers follow old and mangled links.
+        paginator = self.get_paginator(
+            queryset,
+            page_size,
+            orphans=self.get_paginate_orphans(),
+            allow_empty_first_page=self.get_allow_empty(),
+        )
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
     def get_context_data(self, **kwargs):
-        return super().get_context_data(heading=self.heading, **kwargs)
+        context = super().get_context_data(heading=self.heading, **kwargs)
+        if self.indexable:
+            number = context["page_obj"].number
+            query = f"?page={number}" if number > 1 else ""
+            context["canonical_path"] = self.request.path + query
+        return context
+
+
+class HomeView(LiveArticleListView):
+    """The editors' top stories as a lead block, then everything else, newest first."""
+
+    template_name = "articles/home.html"
+
+    def get_queryset(self):
+        live = super().get_queryset()
+        self.top_stories = list(
+            live.filter(top_story_rank__isnull=False).order_by(
+                "top_story_rank", "-published_at", "-id"
+            )[:TOP_STORIES]
+        )
+        return live.exclude(pk__in=[article.pk for article in self.top_stories])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(top_stories=self.top_stories, **kwargs)
 
 
 class SectionView(LiveArticleListView):
@@ -55,20 +92,30 @@ class SectionView(LiveArticleListView):
 
 class TagView(LiveArticleListView):
     def get_queryset(self):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        # Only a tag on a live article exists for readers: the name of a tag that only
+        # drafts or embargoed stories carry could give their subject away.
+        used = Article.objects.live().values("tags")
+        self.tag = get_object_or_404(Tag.objects.filter(pk__in=used), slug=self.kwargs["slug"])
         self.heading = _("Tag: %(name)s") % {"name": self.tag.name}
         return super().get_queryset().filter(tags=self.tag)
 
 
 class AuthorView(LiveArticleListView):
+    # The profile (name, job, bio) is public even before the author's first article is live.
+    template_name = "articles/author_detail.html"
+
     def get_queryset(self):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
         self.heading = self.author.name
         return super().get_queryset().filter(authors=self.author)
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(author=self.author, **kwargs)
+
 
 class SearchView(LiveArticleListView):
     heading = _("Search")
+    indexable = False  # result pages are for the reader who searched, not for crawlers
 
     def get_queryset(self):
         self.query = clean_query(self.request.GET.get("q", ""))

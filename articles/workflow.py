@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
+from .caching import purge_public_pages
 from .models import Article, StatusChange
 
 Status = Article.Status
@@ -162,10 +163,13 @@ def transition(article, action, user, note="", *, publish_at=None, now=None):
         if rule.target in (Status.DRAFT, Status.REVIEW):
             changes["published_at"] = None  # an unpublished article has no publish time
     if rule.target == Status.WITHDRAWN:
-        # Preview links handed out earlier must not keep a withdrawn text readable.
+        # Preview links handed out earlier must not keep a withdrawn text readable, and a
+        # withdrawn story gives up its place among the top stories.
         changes["preview_secret"] = secrets.token_hex(16)
+        changes["top_story_rank"] = None
 
     Article.objects.filter(pk=current.pk).update(**changes)
+    purge_public_pages()
     StatusChange.objects.create(
         article=current,
         action=action,

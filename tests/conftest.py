@@ -126,6 +126,23 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty page cache, as a fresh deployment would."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def uncached(settings):
+    """Bypass the public page cache: for tests that count a view's own queries, or that
+    change rows behind the workflow's back (which would otherwise purge the cache)."""
+    settings.MIDDLEWARE = [
+        name for name in settings.MIDDLEWARE if name != "articles.caching.PublicPageCacheMiddleware"
+    ]
+
+
+@pytest.fixture(autouse=True)
 def media_in_tmp(settings, tmp_path):
     """Uploaded files go to a throwaway folder, never into the project."""
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -156,6 +173,7 @@ def article_form_data(article, **overrides):
         "tags": [tag.pk for tag in article.tags.all()],
         "new_tags": "",
         "videos": [video.pk for video in article.videos.all()],
+        "top_story_rank": article.top_story_rank or "",
     }
     bylines = list(article.bylines.all())
     data |= {

@@ -211,7 +211,7 @@ def test_mastodon_share_page_asks_for_the_instance(client, story):
     assert client.get("/share/mastodon/", {"url": "https://elsewhere.example/x"}).status_code == 404
 
 
-def test_article_page_queries_stay_fixed(client, story):
+def test_article_page_queries_stay_fixed(client, story, uncached):
     def count():
         with CaptureQueriesContext(connection) as queries:
             page(client, story)
@@ -246,3 +246,19 @@ def test_preview_of_a_draft_is_marked_and_not_indexed(client, editor):
     html = client.get(f"/admin/articles/article/{draft.pk}/preview/").content.decode()
     assert '<meta name="robots" content="noindex, nofollow">' in html
     assert Article.objects.get(pk=draft.pk).status == "draft"
+
+
+def test_article_page_weighs_under_60_kb_without_images(client, story):
+    from django.contrib.staticfiles import finders
+
+    story.body = "<p>" + "A sentence of reporting with several words in it. " * 600 + "</p>"
+    story.save()
+    html = page(client, story)
+    assets = re.findall(r'(?:href|src)="/static/([^"]+\.(?:css|js))"', html)
+    assert any(name.endswith(".css") for name in assets)
+    weight = len(html.encode())
+    for name in assets:
+        original = re.sub(r"\.[0-9a-f]{12}(\.(?:css|js))$", r"\1", name)
+        with open(finders.find(original), "rb") as asset:
+            weight += len(asset.read())
+    assert weight < 60 * 1024, weight

@@ -162,3 +162,10 @@ def test_readers_see_live_articles_only(demo, client):
     )
     for article in hidden:
         assert client.get(article.get_absolute_url()).status_code == 404, article.slug
+
+
+def test_demo_home_page_leads_with_top_stories(client, demo):
+    ranked = Article.objects.live().filter(top_story_rank__isnull=False).order_by("top_story_rank")
+    assert ranked.count() == 2
+    page = client.get("/").content.decode()
+    assert page.index(escape(ranked[0].headline)) < page.index(escape(ranked[1].headline))

@@ -125,7 +125,7 @@ def test_atom_entry_links_authors_and_lead_image(client, story):
 
 
 @pytest.mark.parametrize("kind", FORMATS)
-def test_feed_guid_stays_the_same_when_the_slug_is_corrected(client, story, kind):
+def test_feed_guid_stays_the_same_when_the_slug_is_corrected(client, story, kind, uncached):
     before = read_feed(client, f"/feeds/{kind}/").entries[0].id
     Article.objects.filter(pk=story.pk).update(slug="corrected-slug")
 
@@ -238,7 +238,7 @@ def count_queries(client, url):
         for kind in FORMATS
     ],
 )
-def test_feed_runs_the_same_queries_for_3_and_20_items(client, superuser, writers, url):
+def test_feed_runs_the_same_queries_for_3_and_20_items(client, superuser, writers, url, uncached):
     add_live_stories(3, writers)
     client.get(url)  # warm process-wide caches such as content types
     few = count_queries(client, url)

@@ -192,7 +192,7 @@ def test_article_page_carries_no_active_content(client, superuser):
     # Our own scripts load from files; structured data is an inert data block.
     scripts = re.findall(r"<script[^>]*>", page)
     assert all(
-        re.fullmatch(r'<script src="/static/js/[a-z]+\.js" defer>', tag)
+        re.fullmatch(r'<script src="/static/js/[a-z]+(\.[0-9a-f]{12})?\.js" defer>', tag)
         or tag == '<script type="application/ld+json">'
         for tag in scripts
     ), scripts

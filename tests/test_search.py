@@ -196,7 +196,7 @@ def count_queries(client, url):
     return len(queries)
 
 
-def test_search_runs_the_same_queries_for_3_and_20_results(client, superuser):
+def test_search_runs_the_same_queries_for_3_and_20_results(client, superuser, uncached):
     def add(count):
         for _ in range(count):
             live(headline=f"Quokka story {Article.objects.count()}", tags=["Quokka", "Budget"])

@@ -161,7 +161,7 @@ def count_queries(client, url):
 
 
 @pytest.mark.parametrize("url", ["/sitemap.xml", "/sitemap-news.xml"])
-def test_sitemap_runs_the_same_queries_for_3_and_20_articles(client, superuser, url):
+def test_sitemap_runs_the_same_queries_for_3_and_20_articles(client, superuser, url, uncached):
     def add(count):
         for _ in range(count):
             number = Article.objects.count()

@@ -136,7 +136,7 @@ def test_odd_page_numbers_do_not_crash(client, newsroom, url, page):
     assert response.status_code in (200, 404)
 
 
-def test_scheduled_article_stays_hidden_until_its_time(client, newsroom):
+def test_scheduled_article_stays_hidden_until_its_time(client, newsroom, uncached):
     """Moving its publish time into the past stands in for the clock moving on."""
     article = newsroom["scheduled"]
     assert not shows(client.get("/"), article)
@@ -184,7 +184,7 @@ def count_queries(client, url):
 @pytest.mark.parametrize(
     "url", [url for url in PUBLIC_LISTS if url != "/author/staff/"] + ["/author/writer-ef/"]
 )
-def test_list_runs_the_same_queries_for_5_and_25_articles(client, superuser, url):
+def test_list_runs_the_same_queries_for_5_and_25_articles(client, superuser, url, uncached):
     authors = staff_pool(6)
     add_live_stories(5, authors)
     client.get(url)  # warm process-wide caches such as content types
@@ -215,7 +215,7 @@ def rich_article():
     return article
 
 
-def test_article_page_runs_a_fixed_number_of_queries(client, superuser):
+def test_article_page_runs_a_fixed_number_of_queries(client, superuser, uncached):
     past = timezone.now() - timedelta(hours=1)
     plain = publish(make_article(headline="Plain story"), at=past)
     rich = publish(rich_article(), at=past)

@@ -555,7 +555,7 @@ def test_scheduled_article_goes_live_exactly_at_its_time(editor):
     assert article in Article.objects.live(now=at + timedelta(seconds=1))
 
 
-def test_scheduled_article_appears_on_the_site_when_its_time_has_passed(client, editor):
+def test_scheduled_article_appears_on_the_site_when_its_time_has_passed(client, editor, uncached):
     """Two articles scheduled an hour ago: one for now-ish, one for later. No job runs."""
     scheduled_then = timezone.now() - timedelta(hours=1)
     due = bring_to(make_article(headline="Due story appears"), "review")
@@ -667,3 +667,10 @@ def test_reading_time_counts_the_words_of_the_body():
     assert short.reading_time == 1
     long = make_article(body="<p>" + "word " * 700 + "</p><p>" + "more " * 2 + "</p>")
     assert long.reading_time == 4  # 702 words at 230 a minute
+
+
+def test_withdrawing_gives_up_the_top_story_place(chief):
+    article = bring_to(make_article(top_story_rank=1), "published")
+    workflow.transition(article, "withdraw", chief, "Wrong facts")
+    article.refresh_from_db()
+    assert article.top_story_rank is None

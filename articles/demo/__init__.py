@@ -124,6 +124,7 @@ class DemoLoader:
             section=self.sections[spec.section],
             lead_image=self.ensure_image(spec.image, spec.slug),
             desk_editor=self.authors.get(spec.desk),
+            top_story_rank=spec.top_story_rank,
             **self.translation_fields(spec),
         )
         for position, code in enumerate(spec.authors):

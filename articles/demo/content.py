@@ -75,6 +75,7 @@ class DemoArticle:
     tags: tuple[str, ...] = ()
     desk: str = ""
     translated_from: str = ""  # slug of the original demo article
+    top_story_rank: int | None = None  # place among the home page's top stories
     updates: tuple[tuple[str, float, str], ...] = ()  # kind, hours after publishing, text
 
 
@@ -124,6 +125,7 @@ AUTHORS = [
 
 NIGHT_BUSES = DemoArticle(
     slug="harwick-approves-night-bus-network",
+    top_story_rank=2,
     kicker="Transport",
     headline="Harwick approves a night bus network after a two-year trial",
     teaser="Seven lines will run every night from May, linking the central station with the "
@@ -391,6 +393,7 @@ späten Stunden schnell die beliebtesten der Woche geworden.</p>
 
 BRIDGE = DemoArticle(
     slug="elm-street-bridge-closed-after-inspection",
+    top_story_rank=1,
     kicker="Breaking",
     headline="Elm Street bridge closed after inspectors find corroded cables",
     teaser="The city shut the bridge to all traffic at dawn. Buses are diverted, and engineers "

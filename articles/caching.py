@@ -1,0 +1,141 @@
+"""The public page cache: whole responses for anonymous readers, purged when content changes.
+
+Every cached page carries the cache's current *generation*; purging starts a new generation,
+so one cheap write retires every page at once, on every app server that shares the cache.
+An entry also never outlives the moment the next scheduled article goes live.
+"""
+
+import hashlib
+import time
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+
+from .models import Article
+
+GENERATION_KEY = "newsroom:pages:generation"
+NEXT_PUBLICATION_KEY = "newsroom:pages:next-publication:{}"
+PAGE_KEY = "newsroom:page:{generation}:{digest}"
+# Query parameters that change what a public page shows; any other is ignored for the key
+# (tracking parameters must not split the cache, nor can they change the page).
+PAGE_PARAMETERS = ("page", "q", "view", "p", "url", "text", "instance")
+UNCACHED_PREFIXES = ("/admin/", "/preview/", "/media/", "/static/")
+
+
+def purge_public_pages():
+    """Retire every cached public page, now and again when the transaction commits.
+
+    The second purge drops pages that a concurrent request cached from the old data
+    between the first purge and the commit.
+    """
+    new_generation()
+    transaction.on_commit(new_generation)
+
+
+def new_generation():
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+
+
+def generation():
+    current = cache.get(GENERATION_KEY)
+    if current is None:
+        current = uuid.uuid4().hex
+        cache.add(GENERATION_KEY, current, None)
+        current = cache.get(GENERATION_KEY, current)
+    return current
+
+
+def seconds_until_next_publication(current_generation, now=None):
+    """Seconds until the next scheduled article goes live, or None (one query per purge)."""
+    now = now or timezone.now()
+    key = NEXT_PUBLICATION_KEY.format(current_generation)
+    moment = cache.get(key)
+    if moment is None:
+        moment = (
+            Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=now)
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+            .first()
+        ) or "never"
+        cache.set(key, moment, settings.PAGE_CACHE_SECONDS)
+    if moment == "never":
+        return None
+    return max(0, (moment - now).total_seconds())
+
+
+def page_key(request, current_generation):
+    query = "&".join(
+        f"{name}={value}"
+        for name in PAGE_PARAMETERS
+        for value in request.GET.getlist(name)[:1]
+    )
+    address = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
+    # Hashed: addresses may hold spaces and any length, which some cache backends refuse.
+    digest = hashlib.sha256(address.encode()).hexdigest()
+    return PAGE_KEY.format(generation=current_generation, digest=digest)
+
+
+def is_cacheable_request(request):
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.path.startswith(UNCACHED_PREFIXES)
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    )
+
+
+def is_cacheable_response(response):
+    control = response.get("Cache-Control", "")
+    return (
+        response.status_code in (200, 301, 404, 410)
+        and not response.cookies
+        and "private" not in control
+        and "no-store" not in control
+        and "Cookie" not in response.get("Vary", "")
+        and not getattr(response, "streaming", False)
+    )
+
+
+class PublicPageCacheMiddleware:
+    """Serve anonymous readers from the page cache; never cache anything personal."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not is_cacheable_request(request):
+            response = self.get_response(request)
+            if settings.SESSION_COOKIE_NAME in request.COOKIES:
+                # Someone signed in: their pages may differ, so no shared cache may keep them.
+                patch_cache_control(response, private=True, no_store=True)
+            return response
+        current_generation = generation()
+        key = page_key(request, current_generation)
+        entry = cache.get(key)
+        if entry is not None and entry["expires"] > time.time():
+            response = entry["response"]
+            response["X-Cache"] = "hit"
+            return response
+        response = self.get_response(request)
+        if is_cacheable_response(response):
+            self.store(key, response, current_generation)
+        return response
+
+    def store(self, key, response, current_generation):
+        seconds = settings.PAGE_CACHE_SECONDS
+        until_publication = seconds_until_next_publication(current_generation)
+        if until_publication is not None:
+            seconds = min(seconds, int(until_publication))
+        browser_seconds = min(settings.PAGE_BROWSER_SECONDS, seconds)
+        patch_cache_control(
+            response, public=True, max_age=browser_seconds, s_maxage=seconds
+        )
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+        if seconds > 0:
+            entry = {"response": response, "expires": time.time() + seconds}
+            cache.set(key, entry, seconds)
+        response["X-Cache"] = "miss"

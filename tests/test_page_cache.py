@@ -1,0 +1,113 @@
+"""The public page cache: free for readers, never stale, never personal."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles import workflow
+from tests.conftest import article_form_data, change_url, make_article, publish
+
+pytestmark = pytest.mark.django_db
+
+
+def get(client, path, **headers):
+    return client.get(path, headers=headers)
+
+
+def test_a_cached_page_costs_no_query(client, live_article):
+    assert get(client, "/")["X-Cache"] == "miss"
+    with CaptureQueriesContext(connection) as queries:
+        response = get(client, "/")
+    assert response["X-Cache"] == "hit"
+    assert len(queries) == 0
+    assert live_article.headline in response.content.decode()
+
+
+def test_cache_headers_suit_browsers_and_a_cdn(client, live_article):
+    response = get(client, live_article.get_absolute_url())
+    control = response["Cache-Control"]
+    assert "public" in control
+    assert "max-age=60" in control
+    assert "s-maxage=300" in control
+    assert response["ETag"]
+
+
+def test_unchanged_page_answers_304(client, live_article):
+    etag = get(client, live_article.get_absolute_url())["ETag"]
+    again = client.get(live_article.get_absolute_url(), headers={"if-none-match": etag})
+    assert again.status_code == 304
+
+
+def test_publishing_purges_the_cached_pages(client, editor):
+    get(client, "/")
+    article = make_article(headline="Fresh from the desk")
+    workflow.transition(article, "publish_directly", editor, "Breaking")
+    assert "Fresh from the desk" in get(client, "/").content.decode()
+
+
+def test_an_edit_in_the_desk_purges_the_article_page(client, editor, live_article):
+    url = live_article.get_absolute_url()
+    assert "Parliament passes the budget" in get(client, url).content.decode()
+    desk = Client()
+    desk.force_login(editor)
+    desk.post(change_url(live_article), article_form_data(live_article, headline="Budget fixed"))
+    page = get(client, live_article.get_absolute_url()).content.decode()
+    assert "Budget fixed" in page
+
+
+def test_withdrawing_purges_the_article_page(client, chief, live_article):
+    assert get(client, live_article.get_absolute_url()).status_code == 200
+    workflow.transition(live_article, "withdraw", chief, "Legal")
+    assert get(client, live_article.get_absolute_url()).status_code == 410
+
+
+def test_a_cached_page_never_outlives_a_scheduled_publication(client, monkeypatch):
+    in_two_minutes = timezone.now() + timedelta(minutes=2)
+    publish(make_article(headline="Embargoed until noon"), at=in_two_minutes)
+    response = get(client, "/")
+    assert "Embargoed until noon" not in response.content.decode()
+    control = response["Cache-Control"]
+    assert "s-maxage=119" in control or "s-maxage=120" in control
+
+    # Two minutes and a second later, with no job and no purge, readers see it.
+    later = in_two_minutes + timedelta(seconds=1)
+    real_time = time.time()
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    monkeypatch.setattr(time, "time", lambda: real_time + 121)
+    assert "Embargoed until noon" in get(client, "/").content.decode()
+
+
+def test_signed_in_pages_are_private_and_not_cached(client, editor, live_article):
+    client.force_login(editor)
+    response = get(client, live_article.get_absolute_url())
+    assert "private" in response["Cache-Control"]
+    assert "no-store" in response["Cache-Control"]
+    assert response.get("X-Cache") is None
+    assert get(Client(), live_article.get_absolute_url())["X-Cache"] == "miss"
+
+
+def test_admin_and_previews_are_never_cached(client, editor, live_article):
+    client.force_login(editor)
+    response = get(client, f"/admin/articles/article/{live_article.pk}/preview/")
+    assert "no-store" in response["Cache-Control"]
+    assert response.get("X-Cache") is None
+
+
+def test_request_headers_cannot_change_the_cached_page(client, live_article):
+    english = get(client, "/", **{"accept-language": "en"})
+    german = get(client, "/", **{"accept-language": "de", "x-forwarded-host": "evil.example"})
+    assert german["X-Cache"] == "hit"
+    assert german.content == english.content
+    assert "evil.example" not in german.content.decode()
+    assert "Accept-Language" not in english.get("Vary", "")
+
+
+def test_tracking_parameters_share_one_cached_page(client, live_article):
+    get(client, "/")
+    assert get(client, "/?utm_source=newsletter&fbclid=abc")["X-Cache"] == "hit"
+    assert get(client, "/?page=2")["X-Cache"] == "miss"
