@@ -262,3 +262,16 @@ def test_article_page_weighs_under_60_kb_without_images(client, story):
         with open(finders.find(original), "rb") as asset:
             weight += len(asset.read())
     assert weight < 60 * 1024, weight
+
+
+def test_german_translation_speaks_german_throughout(client):
+    original = publish(make_article(headline="Harbour open again", language="en"))
+    german = publish(make_article(
+        headline="Hafen wieder offen", language="de", translation_of=original,
+        original_language="en", translation_method="human",
+    ))
+    html = page(client, german)
+    assert "Dieser Artikel erschien ursprünglich auf Englisch und wurde von unserer Redaktion" in html
+    assert "Zum Original" in html
+    assert "Druckansicht" in html
+    assert "Anhören" in html
