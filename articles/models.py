@@ -503,6 +503,11 @@ class Article(models.Model):
         )
 
     @property
+    def modified_at(self):
+        """When readers last saw a change: never before the publication itself."""
+        return max(self.updated_at, self.published_at) if self.published_at else self.updated_at
+
+    @property
     def display_status(self):
         """The status as editors think of it: a future publish time is 'Scheduled'."""
         if self.is_scheduled:

@@ -5,7 +5,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import http_date, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
@@ -145,8 +145,11 @@ def article_detail(request, slug, pk):
         return redirect(url, permanent=True)
     if printing:
         with translation.override(article.language):
-            return render(request, "articles/article_print.html", {"article": article})
-    return render_article(request, "articles/article_detail.html", article)
+            response = render(request, "articles/article_print.html", {"article": article})
+    else:
+        response = render_article(request, "articles/article_detail.html", article)
+    response["Last-Modified"] = http_date(article.modified_at.timestamp())
+    return response
 
 
 def short_link(request, pk):

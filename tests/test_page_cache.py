@@ -111,3 +111,13 @@ def test_tracking_parameters_share_one_cached_page(client, live_article):
     get(client, "/")
     assert get(client, "/?utm_source=newsletter&fbclid=abc")["X-Cache"] == "hit"
     assert get(client, "/?page=2")["X-Cache"] == "miss"
+
+
+def test_article_page_revalidates_by_last_modified(client, live_article):
+    response = get(client, live_article.get_absolute_url())
+    assert response["Last-Modified"]
+    again = client.get(
+        live_article.get_absolute_url(),
+        headers={"if-modified-since": response["Last-Modified"]},
+    )
+    assert again.status_code == 304

@@ -46,7 +46,7 @@ def article_json_ld(context, article):
         "description": article.teaser,
         "mainEntityOfPage": request.build_absolute_uri(article.get_absolute_url()),
         "datePublished": article.published_at.isoformat() if article.published_at else None,
-        "dateModified": modified(article).isoformat() if article.published_at else None,
+        "dateModified": article.modified_at.isoformat() if article.published_at else None,
         "inLanguage": article.language,
         "isAccessibleForFree": True,
         "author": [
@@ -85,10 +85,6 @@ def article_json_ld(context, article):
 def was_updated(article):
     """Changed noticeably after publication: worth an "Updated" line for readers."""
     return article.published_at and article.updated_at - article.published_at > UPDATE_GRACE
-
-
-def modified(article):
-    return max(article.updated_at, article.published_at)
 
 
 def original_work(article, request):
