@@ -6,6 +6,7 @@ import secrets
 import reversion
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When
@@ -105,9 +106,21 @@ class Author(models.Model):
         return reverse("articles:author", kwargs={"slug": self.slug})
 
 
+def original_storage():
+    return storages["originals"]
+
+
 class Image(models.Model):
     file = models.ImageField(
         _("file"), upload_to="images/%Y/%m/", width_field="width", height_field="height"
+    )
+    original = models.FileField(
+        _("original file"),
+        upload_to="originals/%Y/%m/",
+        storage=original_storage,
+        blank=True,
+        editable=False,
+        help_text=_("The file as uploaded, kept privately for re-cropping; never served."),
     )
     alt_text = models.CharField(
         _("alt text"),

@@ -113,6 +113,11 @@ STATIC_URL = env.str("STATIC_URL", default="/static/")
 STATIC_HASHED = env.bool("STATIC_HASHED", default=not DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded originals, metadata and all, kept for re-cropping and never served.
+    "originals": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env.str("ORIGINALS_ROOT", default=str(BASE_DIR / "originals"))},
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if STATIC_HASHED
@@ -123,6 +128,9 @@ STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = env.str("MEDIA_URL", default="/media/")
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Limits for uploaded and imported images, checked before a file is decoded.
+IMAGE_MAX_BYTES = env.int("IMAGE_MAX_BYTES", default=30 * 1024 * 1024)
+IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=60_000_000)
 # Production serves media from object storage or the web server, not from Django.
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
 

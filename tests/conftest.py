@@ -146,6 +146,13 @@ def uncached(settings):
 def media_in_tmp(settings, tmp_path):
     """Uploaded files go to a throwaway folder, never into the project."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "originals": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "originals"},
+        },
+    }
 
 
 def change_url(article):
