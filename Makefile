@@ -10,7 +10,7 @@ PORT ?= 8000
 # Development values for `make run`; production reads its own environment (see .env.example).
 DEV_ENV := DEBUG=true HTTPS=false
 
-.PHONY: run test setup lint check clean
+.PHONY: run test setup lint check clean serve bench
 
 $(BIN)/python:
 	@if [ -z "$(PYTHON)" ]; then echo "No Python >= 3.12 found. Install one, or run: make PYTHON=/path/to/python3.12 $(MAKECMDGOALS)" >&2; exit 1; fi
@@ -39,6 +39,19 @@ run: setup .env
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py load_demo --site-url http://$(HOST):$(PORT)
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Production-style serving: gunicorn (gunicorn.conf.py reads GUNICORN_WORKERS, GUNICORN_THREADS,
+# GUNICORN_BIND), static files collected first and served by whitenoise with hashed, compressed
+# names. Settings come from the environment only (or a .env file you wrote): without SECRET_KEY
+# it stops with the settings' error. Migrations are a separate, deliberate step (docs/deploy.md).
+serve: $(VENV)/.installed
+	$(BIN)/python manage.py check --deploy
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	exec $(BIN)/gunicorn --config gunicorn.conf.py
+
+# Page-view benchmarks on SQLite and PostgreSQL (bench/README in bench/run.sh); takes minutes.
+bench: $(VENV)/.installed
+	bash bench/run.sh
 
 # Tests run with production-like settings (DEBUG off) over plain http.
 TEST_ENV := SECRET_KEY=test-only-secret-key-not-for-production HTTPS=false DEBUG=false \

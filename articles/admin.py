@@ -19,7 +19,7 @@ from reversion_compare.admin import CompareVersionAdmin
 
 from . import preview, workflow
 from .caching import purge_public_pages
-from .forms import ArticleAdminForm, TransitionForm
+from .forms import ArticleAdminForm, ImageAdminForm, TransitionForm
 from .models import Article, ArticleUpdate, Author, Byline, Image, Section, StatusChange, Video
 from .views import render_preview
 
@@ -508,6 +508,7 @@ class ArticleAdmin(PurgesPublicPages, CompareVersionAdmin):
 
 @admin.register(Image)
 class ImageAdmin(PurgesPublicPages, admin.ModelAdmin):
+    form = ImageAdminForm
     list_display = ["thumb", "alt_text", "credit", "dimensions", "created_at"]
     search_fields = ["alt_text", "caption", "credit"]
     readonly_fields = ["thumb_large", "width", "height", "created_at"]
@@ -543,6 +544,15 @@ class ImageAdmin(PurgesPublicPages, admin.ModelAdmin):
         if not change:
             obj.uploaded_by = request.user
         super().save_model(request, obj, form, change)
+        if form.prefilled:
+            fields = ", ".join(
+                str(Image._meta.get_field(name).verbose_name) for name in form.prefilled
+            )
+            messages.info(
+                request, _("Filled in from the file: %(fields)s. Check them.") % {"fields": fields}
+            )
+        for note in form.accepted.notes if form.accepted else ():
+            messages.warning(request, note)
 
 
 @admin.register(Section)

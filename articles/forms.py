@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.contrib.admin.widgets import AdminFileWidget, AutocompleteSelectMultiple
+from django.core.files.uploadedfile import UploadedFile
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -8,7 +9,8 @@ from reversion.models import Version
 from taggit.models import Tag
 from taggit.utils import parse_tags
 
-from .models import Article
+from . import images
+from .models import Article, Image
 from .sanitize import clean_html
 
 # Fields an editor changes; used to say what a colleague changed in the meantime.
@@ -155,3 +157,65 @@ class TransitionForm(forms.Form):
         required=False,
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
     )
+
+
+class ImageAdminForm(forms.ModelForm):
+    """The image form: a new file goes through `images.accept_upload`, the one door."""
+
+    file = forms.FileField(
+        label=_("file"),
+        allow_empty_file=True,  # the door explains why an empty file is refused
+        widget=AdminFileWidget(attrs={"accept": ",".join(images.ACCEPTED_MIME_TYPES)}),
+    )
+
+    class Meta:
+        model = Image
+        fields = ["file", "alt_text", "caption", "credit", "source_url", "focal_x", "focal_y"]
+        help_texts = {
+            "alt_text": _(
+                "Describe what the picture shows for readers who cannot see it. Left empty, "
+                "it is filled in from the file's accessibility text (IPTC), if any: check it."
+            ),
+            "caption": _("Left empty, it is filled in from the file's caption (IPTC/XMP), if any."),
+            "credit": _(
+                "Who owns the picture, e.g. “Shutterstock/ioda”; shown as “(Image: …)”. Left "
+                "empty, it is filled in from the agency and photographer the file names "
+                "(IPTC/XMP), if any: check it."
+            ),
+        }
+
+    # The file is cleaned before the text fields, so that what it carries counts as entered
+    # when the required alt text and credit are checked.
+    field_order = ["file"]
+    accepted = None  # the images.AcceptedImage of a new file
+    prefilled = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = images.upload_help_text()
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not isinstance(upload, UploadedFile):
+            return upload  # no new file: the saved one stays
+        self.accepted = images.accept_upload(upload)
+        self.prefilled = self.prefill_empty_fields(self.accepted.prefill)
+        return self.accepted.master
+
+    def prefill_empty_fields(self, found):
+        """Put the file's text into empty fields, also in the form shown again on an error."""
+        empty = [
+            name
+            for name in found
+            if name in self.fields and not str(self.data.get(self.add_prefix(name), "")).strip()
+        ]
+        if empty:
+            self.data = self.data.copy()
+            for name in empty:
+                self.data[self.add_prefix(name)] = found[name]
+        return empty
+
+    def save(self, commit=True):
+        if self.accepted is not None:
+            self.accepted.apply_to(self.instance)  # the master, and the original kept privately
+        return super().save(commit)

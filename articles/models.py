@@ -628,3 +628,32 @@ reversion.register(
 )
 reversion.register(Byline)
 reversion.register(ArticleUpdate)
+
+
+class Rendition(models.Model):
+    """One derived file of an image (a crop, width and format), made on first use."""
+
+    image = models.ForeignKey(
+        Image, verbose_name=_("image"), on_delete=models.CASCADE, related_name="renditions"
+    )
+    spec = models.CharField(_("spec"), max_length=20)
+    format = models.CharField(_("format"), max_length=4)
+    token = models.CharField(
+        _("token"), max_length=16, help_text=_("The master and focal point it was made from.")
+    )
+    file = models.FileField(_("file"), max_length=200)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rendition")
+        verbose_name_plural = _("renditions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["image", "spec", "format", "token"], name="rendition_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return self.file.name

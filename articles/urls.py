@@ -24,4 +24,10 @@ urlpatterns = [
     path("feeds/author/<slug:slug>/rss/", feeds.AuthorFeed(), name="feed-author-rss"),
     path("feeds/author/<slug:slug>/atom/", feeds.AuthorFeed(atom=True), name="feed-author-atom"),
     path("preview/<str:token>/", views.preview_link, name="preview"),
+    re_path(
+        r"^media/r/(?P<image_id>\d+)/(?P<spec>[a-z0-9]+-\d+)-(?P<token>[0-9a-f]{10})"
+        r"\.(?P<ext>avif|webp|jpg|png)$",
+        views.rendition,
+        name="rendition",
+    ),
 ]

@@ -1,19 +1,23 @@
+import logging
 import re
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.http import http_date, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 from taggit.models import Tag
 
-from . import preview
-from .models import Article, ArticleUpdate, Author, Byline, Section, Video
+from . import preview, renditions
+from .models import Article, ArticleUpdate, Author, Byline, Image, Rendition, Section, Video
 from .search import clean_query, search_articles
+
+logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 20
 TOP_STORIES = 5
@@ -206,4 +210,49 @@ def share_mastodon(request):
     context["invalid"] = bool(instance) and share_url is None
     response = render(request, "articles/share_mastodon.html", context)
     response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_safe
+def rendition(request, image_id, spec, token, ext):
+    """One rendition of an image, made on the first request for it (see renditions.py).
+
+    Addresses are immutable: a browser or CDN keeps the file for a year. An address with an
+    old token (the focal point moved, a new file) redirects to the current one, but only if
+    it was once served: a made-up token must not reveal the pictures of embargoed stories.
+    """
+    image = Image.objects.filter(pk=image_id).first()
+    if image is None:
+        raise Http404(_("No such image."))
+    try:
+        spec = renditions.offered_spec(image, spec, ext)
+    except ValueError:
+        raise Http404(_("No such image size.")) from None
+    if token != renditions.token(image, spec.crop):
+        if not Rendition.objects.filter(image=image, token=token).exists():
+            raise Http404(_("No such image version."))
+        response = redirect(renditions.url(image, spec, ext))
+        response["Cache-Control"] = "public, max-age=300"
+        return response
+    try:
+        row = renditions.ensure(image, spec, ext)
+        location = row.file.storage.url(row.file.name)
+        if urlsplit(location).netloc:
+            # Object storage with its own host: send the browser there. Not cached for long,
+            # in case the storage signs its addresses with an expiry.
+            response = redirect(location)
+            response["Cache-Control"] = "public, max-age=300"
+            return response
+        try:
+            handle = row.file.storage.open(row.file.name, "rb")
+        except FileNotFoundError:
+            # The row outlived its file (media restored without renditions): make it again.
+            renditions.forget([row])
+            row = renditions.ensure(image, spec, ext)
+            handle = row.file.storage.open(row.file.name, "rb")
+    except renditions.MasterUnreadable:
+        logger.exception("Cannot make rendition %s.%s of image %s", spec.key, ext, image.pk)
+        raise Http404(_("This image cannot be shown.")) from None
+    response = FileResponse(handle, content_type=renditions.MIME_TYPES[ext])
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response

@@ -1,6 +1,7 @@
 """Settings for Newsroom: every knob comes from the environment (see .env.example)."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -85,6 +86,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )
+# Seconds a worker keeps its database connection between requests (0: one per request).
+# With PostgreSQL in production, 60 with health checks spares a connection setup per page.
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# An optional read replica: anonymous readers' GET requests read from it, everything else
+# (the desk, writes, transactions, commands) uses the primary. See docs/deploy.md on lag.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"].setdefault("CONN_MAX_AGE", DATABASES["default"]["CONN_MAX_AGE"])
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["newsroom.db_router.ReplicaRouter"]
+    MIDDLEWARE.insert(1, "newsroom.db_router.ReplicaReadsMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://newsroom")}
@@ -124,6 +138,57 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Media (and the private originals) on S3-compatible object storage through django-storages,
+# when MEDIA_STORAGE=s3 or a bucket is named; files on local disk otherwise. Credentials come
+# from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or the host's role, never from this file.
+MEDIA_BUCKET = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="s3" if MEDIA_BUCKET else "filesystem")
+if MEDIA_STORAGE not in ("filesystem", "s3"):
+    raise ImproperlyConfigured("MEDIA_STORAGE must be “filesystem” or “s3”.")
+if MEDIA_STORAGE == "s3":
+    if not MEDIA_BUCKET:
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME (media bucket).")
+    S3_CONNECTION = {
+        "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+        "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+        "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
+    }
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **S3_CONNECTION,
+            "bucket_name": MEDIA_BUCKET,
+            # Public media (a CDN or the bucket's own host) needs no signed addresses.
+            "custom_domain": env.str("AWS_S3_CUSTOM_DOMAIN", default="") or None,
+            "querystring_auth": env.bool("AWS_QUERYSTRING_AUTH", default=False),
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=86400"},
+        },
+    }
+    if env.str("AWS_ORIGINALS_BUCKET_NAME", default=""):
+        STORAGES["originals"] = {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                **S3_CONNECTION,
+                "bucket_name": env.str("AWS_ORIGINALS_BUCKET_NAME"),
+                "default_acl": "private",
+                "querystring_auth": True,
+                "file_overwrite": False,
+            },
+        }
+    # Pages show media from the bucket's host: the Content Security Policy must allow it.
+    if STORAGES["default"]["OPTIONS"]["custom_domain"]:
+        default_media_origins = [f"https://{STORAGES['default']['OPTIONS']['custom_domain']}"]
+    elif S3_CONNECTION["endpoint_url"]:
+        endpoint = urlsplit(S3_CONNECTION["endpoint_url"])
+        default_media_origins = [
+            f"{endpoint.scheme}://{endpoint.netloc}", f"{endpoint.scheme}://*.{endpoint.netloc}"
+        ]
+    else:
+        default_media_origins = ["https://*.amazonaws.com"]
+    MEDIA_ORIGINS = env.list("MEDIA_ORIGINS", default=default_media_origins)
+else:
+    MEDIA_ORIGINS = []
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = env.str("MEDIA_URL", default="/media/")
@@ -161,8 +226,12 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
 }
+SECURE_CSP["img-src"] += MEDIA_ORIGINS
+SECURE_CSP["media-src"] += MEDIA_ORIGINS
 
 LOGIN_URL = "admin:login"
+# Sessions live in the database (Django's default engine): any app server can serve any
+# signed-in request; nothing a request needs is kept in one process's memory.
 
 # The newsroom's public identity.
 NEWSROOM_NAME = env.str("NEWSROOM_NAME", default="Newsroom")

@@ -45,4 +45,5 @@ urlpatterns = [
 ]
 
 if settings.SERVE_MEDIA:
-    urlpatterns.insert(0, re_path(r"^media/(?P<path>.+)$", serve_media))
+    # After the app's URLs: /media/r/… is the rendition view's, which makes missing files.
+    urlpatterns.append(re_path(r"^media/(?P<path>.+)$", serve_media))

@@ -119,6 +119,19 @@ def live_article(db):
     return publish(make_article(), at=timezone.now() - timedelta(minutes=5))
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, test in a database file rather than shared memory: concurrent connections
+    then wait for the write lock as in production, instead of failing at once with
+    "database table is locked"."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        name = tmp_path_factory.mktemp("database") / "test.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(name)
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Every role fixture hashes a password; the production hasher would dominate test time."""
@@ -143,8 +156,10 @@ def uncached(settings):
 
 
 @pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):
+def media_in_tmp(settings, tmp_path, monkeypatch):
     """Uploaded files go to a throwaway folder, never into the project."""
+    from django.core.files.storage import storages
+
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
         **settings.STORAGES,
@@ -153,6 +168,8 @@ def media_in_tmp(settings, tmp_path):
             "OPTIONS": {"location": tmp_path / "originals"},
         },
     }
+    # Image.original resolved its storage when the model was defined; point it at this one.
+    monkeypatch.setattr(Image._meta.get_field("original"), "storage", storages["originals"])
 
 
 def change_url(article):

@@ -68,7 +68,7 @@ def test_german_article_is_read_in_german(new_page, role_groups):
     page = new_page()
     page.add_init_script(RECORD_SPEECH)
     page.goto(article.get_absolute_url())
-    page.get_by_role("button", name="Listen").click()
+    page.get_by_role("button", name="Anhören").click()  # the page speaks German too
     spoken = page.evaluate("window.__spoken")
     assert spoken[0] == {"text": "Hafen wieder offen", "lang": "de"}
 

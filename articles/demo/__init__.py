@@ -19,6 +19,7 @@ from django.utils import timezone
 from PIL import Image as PILImage
 from PIL import ImageColor, ImageDraw, ImageFont, ImageOps
 
+from ..images import accept_upload
 from ..models import Article, ArticleUpdate, Author, Byline, Image, Section
 from ..workflow import TRANSITIONS, transition
 from .content import ARTICLES, AUTHORS, PALETTES, SECTIONS, USERS, WORKFLOW_PATHS
@@ -157,7 +158,7 @@ class DemoLoader:
             uploaded_by=self.users["chief"],
         )
         picture = landscape_jpeg(PALETTES[spec.palette], spec.scene, seed=name)
-        image.file.save(f"{name}.jpg", named_file(picture, f"{name}.jpg"), save=False)
+        accept_upload(named_file(picture, f"{name}.jpg")).apply_to(image)  # as an upload would
         image.save()
         self.result.created["images"] += 1
         return image

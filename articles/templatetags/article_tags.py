@@ -13,6 +13,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
+from .. import renditions
+
 register = template.Library()
 
 UPDATE_GRACE = timedelta(minutes=1)
@@ -68,7 +70,11 @@ def article_json_ld(context, article):
         },
     }
     if article.lead_image:
-        data["image"] = [request.build_absolute_uri(article.lead_image.file.url)]
+        # The social card (1200×630) and the largest uncropped rendition.
+        data["image"] = [
+            request.build_absolute_uri(renditions.social_card(article.lead_image).url),
+            request.build_absolute_uri(renditions.single_url(article.lead_image, width=1600)),
+        ]
     if article.section:
         data["articleSection"] = article.section.name
     original = original_work(article, request)
