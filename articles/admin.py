@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
-from . import preview, workflow
+from . import preview, renditions, workflow
 from .caching import purge_public_pages
 from .forms import ArticleAdminForm, ImageAdminForm, TransitionForm
 from .models import Article, ArticleUpdate, Author, Byline, Image, Section, StatusChange, Video
@@ -42,6 +42,21 @@ def thumbnail(image, size=120):
         image.alt_text,
         size,
         size,
+    )
+
+
+def crop_style(image, ratio):
+    """CSS that shows exactly the crop_box of `ratio` from the whole picture."""
+    left, top, right, bottom = renditions.crop_box(
+        image.width, image.height, ratio, image.focal_x, image.focal_y
+    )
+    box_width, box_height = right - left, bottom - top
+    spare_x, spare_y = image.width - box_width, image.height - box_height
+    return (
+        f"background-image:url({renditions.single_url(image)});"
+        f"background-size:{image.width / box_width * 100:.3f}% auto;"
+        f"background-position:{left / spare_x * 100 if spare_x else 0:.3f}% "
+        f"{top / spare_y * 100 if spare_y else 0:.3f}%"
     )
 
 
@@ -511,14 +526,44 @@ class ImageAdmin(PurgesPublicPages, admin.ModelAdmin):
     form = ImageAdminForm
     list_display = ["thumb", "alt_text", "credit", "dimensions", "created_at"]
     search_fields = ["alt_text", "caption", "credit"]
-    readonly_fields = ["thumb_large", "width", "height", "created_at"]
+    readonly_fields = ["thumb_large", "focal_point", "width", "height", "created_at"]
     fields = [
         "file", "thumb_large", "alt_text", "caption", "credit", "source_url",
-        "focal_x", "focal_y", "width", "height", "created_at",
+        "focal_point", "focal_x", "focal_y", "width", "height", "created_at",
     ]
 
     class Media:
         css = {"all": ["css/admin.css"]}
+        js = ["js/focal-point.js"]
+
+    @admin.display(description=_("focal point and crops"))
+    def focal_point(self, obj):
+        """The picture to click on, and the crops that follow the focal point."""
+        if not obj.pk or not obj.file:
+            return _("Save the image first, then click on its most important point.")
+        crops = format_html_join(
+            "",
+            '<figure class="nr-crop-figure"><div class="nr-crop" data-ratio="{}" '
+            'style="aspect-ratio:{};{}"></div><figcaption>{}</figcaption></figure>',
+            (
+                (float(ratio), f"{ratio.numerator}/{ratio.denominator}",
+                 crop_style(obj, ratio), name.replace("x", ":"))
+                for name, ratio in renditions.RATIOS.items()
+            ),
+        )
+        return format_html(
+            '<div class="nr-focal" data-focal-picker data-width="{}" data-height="{}" '
+            'data-src="{}">'
+            '<div class="nr-focal-stage"><img src="{}" alt="{}" width="{}" height="{}">'
+            '<span class="nr-focal-marker" style="left:{}%;top:{}%"></span></div>'
+            '<p class="help">{}</p><div class="nr-crops">{}</div></div>',
+            obj.width, obj.height, renditions.single_url(obj),
+            renditions.single_url(obj), obj.alt_text, obj.width, obj.height,
+            round(obj.focal_x * 100, 2), round(obj.focal_y * 100, 2),
+            _("Click the most important point of the picture; the crops keep it in view. "
+              "Save to apply."),
+            crops,
+        )
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
