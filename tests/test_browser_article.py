@@ -106,3 +106,14 @@ def test_article_works_without_javascript(browser, live_server, story):
         assert page.get_by_role("button", name="Load and play video").is_hidden()
     finally:
         context.close()
+
+
+def test_card_pictures_sit_beside_their_text(new_page, story):
+    page = new_page()
+    page.set_viewport_size({"width": 1100, "height": 900})
+    page.goto("/")
+    card = page.locator("article.card").first
+    text = card.locator(".card-text").bounding_box()
+    picture = card.locator("img").bounding_box()
+    assert picture["x"] > text["x"] + text["width"] - 1  # to the right…
+    assert abs(picture["y"] - text["y"]) < 20  # …and level with the text, not below it
