@@ -275,3 +275,15 @@ def test_german_translation_speaks_german_throughout(client):
     assert "Zum Original" in html
     assert "Druckansicht" in html
     assert "Anhören" in html
+
+
+def test_publishing_is_not_an_update_but_an_edit_is(client, story, editor):
+    assert "Updated" not in page(client, story)
+    from django.test import Client
+
+    from tests.conftest import article_form_data, change_url
+
+    desk = Client()
+    desk.force_login(editor)
+    desk.post(change_url(story), article_form_data(story, teaser="Ships are back, and busy."))
+    assert "Updated" in page(client, story)
