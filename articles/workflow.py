@@ -149,8 +149,8 @@ def transition(article, action, user, note="", *, publish_at=None, now=None, che
     if rule.needs_note and not note:
         raise WorkflowError(_("“%(action)s” needs a reason.") % {"action": rule.label})
 
-    # `updated_at` stays: it dates the last edit of the text, which readers see as "Updated";
-    # the status log dates the transition.
+    # `updated_at` dates the last edit of the text (readers see "Updated" after one); the
+    # status log dates the transition.
     changes = {"status": rule.target}
     if rule.target == Status.PUBLISHED:
         problems = checklist_problems(current) if checklist else []
@@ -160,6 +160,8 @@ def transition(article, action, user, note="", *, publish_at=None, now=None, che
             note = "; ".join(filter(None, [note, "publish checklist not applied"]))
         changes["published_at"] = publish_at or now
         changes["first_published_at"] = current.first_published_at or changes["published_at"]
+        # A text written before a backdated publication time is, for readers, as old as it.
+        changes["updated_at"] = min(current.updated_at, changes["published_at"])
     elif publish_at is not None:
         raise WorkflowError(_("A publish time only goes with publishing."))
     else:
