@@ -81,6 +81,12 @@ class Author(models.Model):
         related_name="author_profile",
         help_text=_("The login of this author, so that their drafts are theirs to edit."),
     )
+    login = models.CharField(
+        _("imported login"),
+        max_length=150,
+        blank=True,
+        help_text=_("username in the system an import came from"),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -89,6 +95,9 @@ class Author(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["slug"], name="author_slug_unique"),
             models.UniqueConstraint(fields=["short_code"], name="author_short_code_unique"),
+            models.UniqueConstraint(
+                fields=["login"], condition=~Q(login=""), name="author_login_unique"
+            ),
             models.CheckConstraint(
                 condition=Q(
                     GreaterThanOrEqual(Length("short_code"), 2),
@@ -134,6 +143,14 @@ class Image(models.Model):
         help_text=_("Who owns the picture, e.g. “Shutterstock/ioda”; shown as “(Image: …)”."),
     )
     source_url = models.URLField(_("source URL"), blank=True)
+    checksum = models.CharField(
+        _("checksum"),
+        max_length=64,
+        blank=True,
+        db_index=True,
+        editable=False,
+        help_text=_("SHA-256 of the original file; an import reuses an image it already has."),
+    )
     focal_x = models.FloatField(
         _("focal point x"),
         default=0.5,
@@ -426,6 +443,27 @@ class Article(models.Model):
         _("reading time (minutes)"), default=1, editable=False
     )
     preview_secret = models.CharField(max_length=32, default="", blank=True, editable=False)
+    source = models.CharField(
+        _("import source"),
+        max_length=100,
+        blank=True,
+        editable=False,
+        help_text=_("Where an imported article came from, e.g. “wxr:example.org”."),
+    )
+    external_id = models.CharField(
+        _("external ID"),
+        max_length=500,
+        blank=True,
+        editable=False,
+        help_text=_("The article's identifier at its source; a new import updates it."),
+    )
+    external_version = models.CharField(
+        _("external version"), max_length=100, blank=True, editable=False
+    )
+    imported_at = models.DateTimeField(_("last imported"), null=True, blank=True, editable=False)
+    # The article's `version` right after the last import: a higher one means the newsroom
+    # edited it since, and the next import must not overwrite that.
+    imported_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -450,6 +488,11 @@ class Article(models.Model):
                 name="article_published_has_time",
             ),
             models.UniqueConstraint(fields=["slug"], name="article_slug_unique"),
+            models.UniqueConstraint(
+                fields=["source", "external_id"],
+                condition=~Q(external_id=""),
+                name="article_external_key_unique",
+            ),
             models.CheckConstraint(
                 condition=Q(top_story_rank__isnull=True) | Q(top_story_rank__gte=1),
                 name="article_top_story_rank_from_1",

@@ -9,7 +9,7 @@ import json
 import sys
 from pathlib import Path
 
-OURS = ["article, 100 rotated", "article, one", "home", "section", "tag", "search", "RSS feed"]
+OURS = ["article, 100 rotated", "article, one", "home", "section", "tag", "RSS feed", "search"]
 PEER = ["article, 100 rotated", "article, one", "news index (latest 20)", "tag list"]
 LISTS = ["home", "section", "tag"]
 TARGETS = {"article_p99_ms": 50, "article_vs_peer": 2, "lists_vs_peer": 3, "warm_floor": 0.5}

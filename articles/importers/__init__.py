@@ -7,6 +7,7 @@ sanitises, validates and upserts what the parsers yield; `detect.detect_format()
 the parser when the operator gives no format.
 """
 
-from . import feeds, ninjs, wxr
+from . import feeds, jsonfmt, ninjs, wxr
 
-PARSERS = {"wxr": wxr.parse, "rss": feeds.parse, "atom": feeds.parse, "ninjs": ninjs.parse}
+PARSERS = {"wxr": wxr.parse, "rss": feeds.parse, "atom": feeds.parse, "ninjs": ninjs.parse,
+           "json": jsonfmt.parse}

@@ -1,0 +1,117 @@
+"""How fast import_articles takes a WordPress export, and whether its memory stays flat.
+
+    python bench/imports.py [1000 10000]
+
+Generates a WXR of the largest size asked (10,000 posts by default) and imports its first N
+posts for each N into a fresh temporary SQLite database, each in its own Python process, and
+prints the time, items per second and peak traced memory (tracemalloc) of the import, next to
+a floor: the same number of rows written with bulk_create, without parsing, sanitising,
+workflow or revisions. Your settings and data are not touched.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def write_wxr(path, posts):
+    with path.open("w", encoding="utf-8") as out:
+        out.write(
+            '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" '
+            'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+            'xmlns:dc="http://purl.org/dc/elements/1.1/" '
+            'xmlns:wp="http://wordpress.org/export/1.2/">\n<channel>'
+            "<link>https://big.example.org</link>"
+            "<wp:author><wp:author_login>ed</wp:author_login>"
+            "<wp:author_display_name>Ed Itor</wp:author_display_name></wp:author>\n"
+        )
+        for n in range(1, posts + 1):
+            out.write(
+                f"<item><title>Post {n}</title><dc:creator>ed</dc:creator>"
+                f"<guid>https://big.example.org/?p={n}</guid><content:encoded><![CDATA[Paragraph "
+                f"one of post {n}, with <em>some</em> markup.\n\nParagraph two, a little longer "
+                "than the first one, as real posts are.]]></content:encoded>"
+                f"<wp:post_id>{n}</wp:post_id><wp:post_date_gmt>2020-01-01 10:00:00"
+                "</wp:post_date_gmt><wp:status>publish</wp:status><wp:post_type>post"
+                f'</wp:post_type><category domain="category">Section {n % 10}</category>'
+                f'<category domain="post_tag">tag{n % 50}</category></item>\n'
+            )
+        out.write("</channel></rss>\n")
+
+
+def measure(kind, path, posts):
+    """Runs in the child process, with Django set up on a fresh database."""
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    from articles.importers import wxr
+    from articles.importing import import_records
+    from articles.models import Article, Section
+
+    tracemalloc.start()
+    started = time.perf_counter()
+    if kind == "import":
+        summary = import_records(wxr.parse(path), limit=posts)
+        assert summary.created == posts, summary.line()
+    else:
+        section = Section.objects.create(name="News", slug="news")
+        Article.objects.bulk_create(
+            (Article(headline=f"Post {n}", slug=f"post-{n}", body="<p>Paragraph</p>",
+                     section=section, source="wxr:big.example.org", external_id=str(n))
+             for n in range(posts)),
+            batch_size=500,
+        )
+    elapsed = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1]
+    return {"seconds": elapsed, "peak": peak}
+
+
+def child():
+    kind, path, posts = sys.argv[2], Path(sys.argv[3]), int(sys.argv[4])
+    print(json.dumps(measure(kind, path, posts)))
+
+
+def main(sizes):
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        export = folder / "export.xml"
+        write_wxr(export, max(sizes))
+        print(f"WXR of {max(sizes):,} posts: {export.stat().st_size / 1e6:.1f} MB")
+        print(f"{'posts':>7} {'what':<12} {'seconds':>8} {'items/s':>8} {'peak MB':>8}")
+        for posts in sizes:
+            for kind in ("import", "bulk_create"):
+                database = folder / f"{kind}-{posts}.sqlite3"
+                env = {
+                    **os.environ,
+                    "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+                    "SECRET_KEY": "bench-only",
+                    "DEBUG": "false",
+                    "DATABASE_URL": f"sqlite:///{database}",
+                    "MEDIA_ROOT": str(folder / "media"),
+                }
+                result = subprocess.run(
+                    [sys.executable, __file__, "--child", kind, str(export), str(posts)],
+                    env=env, cwd=ROOT, capture_output=True, text=True, check=True,
+                )
+                figures = json.loads(result.stdout.strip().splitlines()[-1])
+                print(
+                    f"{posts:>7,} {kind:<12} {figures['seconds']:>8.1f} "
+                    f"{posts / figures['seconds']:>8.0f} {figures['peak'] / 1e6:>8.1f}"
+                )
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        sys.path.insert(0, str(ROOT))
+        child()
+    else:
+        main([int(arg) for arg in sys.argv[1:]] or [1000, 10000])
