@@ -272,22 +272,24 @@ class ArticleQuerySet(models.QuerySet):
         items = TaggedItem.objects.filter(
             content_type=ContentType.objects.get_for_model(Article)
         )
+        own_tags = items.filter(object_id=article.pk).values("tag_id")
+        sharing = items.filter(tag_id__in=own_tags)
         shared = (
-            items.filter(object_id=OuterRef("pk"), tag_id__in=items.filter(
-                object_id=article.pk
-            ).values("tag_id"))
+            sharing.filter(object_id=OuterRef("pk"))
             .order_by()
             .values("object_id")
             .annotate(count=Count("id"))
             .values("count")
         )
         return (
-            self.exclude(pk=article.pk)
+            # Narrow to the family and the articles carrying one of its tags first (by the tag
+            # index), so the count below runs for those few rows, not for every live article.
+            self.filter(family | Q(pk__in=sharing.values("object_id")))
+            .exclude(pk=article.pk)
             .annotate(
                 shared_tags=Coalesce(Subquery(shared), 0),
                 in_family=Case(When(family, then=True), default=False),
             )
-            .filter(family | Q(shared_tags__gt=0))
             .select_related("section", "lead_image")
             .order_by("-in_family", "-shared_tags", "-published_at")[: limit + 6]
         )

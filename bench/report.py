@@ -23,7 +23,9 @@ def read_rows(run):
             names = PEER if label.startswith("wagtail") else OURS
             index = sum(1 for key in rows if key[0] == label)
             rows[(label, names[index] if index < len(names) else _shown)] = {
-                "status": status, "bytes": int(size), "rps": float(rps), "p50": float(p50),
+                # A page that never answered within the probe's time has no status or size.
+                "status": status.split()[0], "bytes": int(size.split()[-1] or 0),
+                "rps": float(rps), "p50": float(p50),
                 "p99": float(p99), "errors": int(non2xx.split()[0]) + int(sockerr),
                 "requests": int(requests),
             }
@@ -42,6 +44,10 @@ def read_queries(run, name, pages):
     times = {pages[0]: sorted(r["ms_steady"] for r in rotated)[len(rotated) // 2]}
     times |= {page: row["ms_steady"] for page, row in zip(pages[1:], rest, strict=False)}
     return {"queries": counts, "ms": times}
+
+
+def latency(row, key, digits):
+    return f"{row[key]:.{digits}f}" if row["requests"] else "–"
 
 
 def pct(value, floor):
@@ -91,6 +97,7 @@ def main(run):
     for db, title in (("sqlite", "SQLite"), ("postgres", "PostgreSQL + Redis")):
         if (f"{db} cold", OURS[0]) not in rows:
             continue
+        unanswered = []
         cold_q = read_queries(run, f"{db}-cold", OURS)
         warm_q = read_queries(run, f"{db}-warm", OURS)
         w(f"## {title}")
@@ -104,14 +111,20 @@ def main(run):
             warm = rows.get((f"{db} warm", page))
             if not cold or not warm:
                 continue
-            w(f"| {page} | {cold['bytes']:,} | {cold_q.get('queries', {}).get(page, '–')} | "
-              f"{cold_q.get('ms', {}).get(page, 0):.1f} | "
-              f"{cold['rps']:,.1f} | {cold['p50']:.1f} | {cold['p99']:.1f} | "
-              f"{warm['rps']:,.0f} | {warm['p50']:.2f} | {warm['p99']:.2f} | "
+            if not cold["requests"] or not warm["requests"]:
+                unanswered.append(f"{title} {page}")
+            w(f"| {page} | {max(cold['bytes'], warm['bytes']):,} | "
+              f"{cold_q.get('queries', {}).get(page, '–')} | "
+              f"{cold_q.get('ms', {}).get(page, 0):,.1f} | "
+              f"{cold['rps']:,.1f} | {latency(cold, 'p50', 1)} | {latency(cold, 'p99', 1)} | "
+              f"{warm['rps']:,.0f} | {latency(warm, 'p50', 2)} | {latency(warm, 'p99', 2)} | "
               f"{warm_q.get('queries', {}).get(page, '–')} | "
               f"{pct(cold['rps'], fixed.get('rps'))} | {pct(warm['rps'], fixed.get('rps'))} | "
               f"{pct(warm['rps'], nginx.get('rps'))} | {cold['errors'] + warm['errors']} |")
         w("")
+        for name in unanswered:
+            w(f"- {name}: no response within the 10 s wrk timeout (gunicorn's 30 s timeout "
+              "replaces the busy workers); see the in-process time")
         for page in OURS[:2]:
             c2 = rows.get((f"{db} cold c2", page))
             if c2:

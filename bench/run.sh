@@ -215,9 +215,11 @@ if [ -n "$PEER_ROOT" ] && [ -r "$PEER_ROOT/paths/article_one.txt" ]; then
     PP="$PEER_ROOT/paths"
     PEER_ENV=(BENCH_DATA_DIR="$PEER_ROOT/data" DJANGO_SETTINGS_MODULE=newsbench.settings)
     PEER_PATHS=("@$PP/article_rotate.txt" "$(head -n1 "$PP/article_one.txt")" "$(cat "$PP/index.txt")" "$(cat "$PP/tag_one.txt")")
+    # --config /dev/null: gunicorn would otherwise read our ./gunicorn.conf.py.
     start_server "$PORT_PEER" "$RUN_DIR/gunicorn-peer.log" \
-        env "${PEER_ENV[@]}" "$PEER_ROOT/bin/gunicorn" --chdir "$PEER_ROOT/site" --bind "127.0.0.1:$PORT_PEER" \
-        --log-level warning -w "${BENCH_WORKERS:-2}" -k sync newsbench.wsgi:application
+        env "${PEER_ENV[@]}" "$PEER_ROOT/bin/gunicorn" --config /dev/null --chdir "$PEER_ROOT/site" \
+        --bind "127.0.0.1:$PORT_PEER" --log-level warning -w "${BENCH_WORKERS:-2}" -k sync \
+        newsbench.wsgi:application
     peer_pid=$SERVER_PID
     wait_http "http://127.0.0.1:$PORT_PEER${PEER_PATHS[1]}"
     LOAD_LABEL="wagtail cold" "$HERE/load.sh" "http://127.0.0.1:$PORT_PEER" "${PEER_PATHS[@]}" | tee -a "$RUN_DIR/summary.md"
