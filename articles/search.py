@@ -1,23 +1,31 @@
 """Reader search over headline, teaser and body.
 
-PostgreSQL ranks full-text matches, each article stemmed in its own language; other databases
-get a plain fallback in which every word must appear somewhere. The vector is computed per
-query for now: fine for a newsroom's archive, an indexed column can come later.
+PostgreSQL matches and ranks against a stored, GIN-indexed `search_vector` column that the
+database itself keeps current (a generated column, migration 0007), each article stemmed in
+its own language. Other databases get a plain fallback in which every word must appear.
 """
 
 import re
 import unicodedata
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connections
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, Expression, Q, When
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 10
 
-# Article.language → PostgreSQL text search configuration.
+# Article.language → PostgreSQL text search configuration; any other language: FALLBACK_CONFIG.
+# The stored vector is generated from this mapping: after changing it, add a migration that
+# runs replace_search_vector_sql() (tests/test_search.py checks that the column agrees).
 SEARCH_CONFIGS = {"en": "english", "de": "german"}
 FALLBACK_CONFIG = "simple"
+
+SEARCH_VECTOR_COLUMN = "search_vector"
+SEARCH_INDEX = "article_search_idx"
+# An HTML tag, quoted attribute values included (a title may hold ">"). The body is HTML; its
+# tags become spaces so that "one</p><p>two" stays two words.
+HTML_TAG_PATTERN = r"""<(?:[^>"']|"[^"]*"|'[^']*')*>"""
 
 
 def clean_query(raw):
@@ -40,28 +48,93 @@ def search_articles(queryset, query):
     return words_search(queryset, query)
 
 
-def article_config():
-    """The text search configuration of each row, from its language."""
-    return Case(
-        *[When(language=code, then=Value(config)) for code, config in SEARCH_CONFIGS.items()],
-        default=Value(FALLBACK_CONFIG),
+# PostgreSQL: the stored vector.
+
+
+def document_sql(config):
+    """The weighted document of one article row in one text search configuration."""
+    tag_pattern = HTML_TAG_PATTERN.replace("'", "''")  # as an SQL string literal
+    return (
+        f"setweight(to_tsvector('{config}'::regconfig, headline), 'A') || "
+        f"setweight(to_tsvector('{config}'::regconfig, teaser), 'B') || "
+        f"setweight(to_tsvector('{config}'::regconfig, "
+        f"regexp_replace(body, '{tag_pattern}', ' ', 'g')), 'C')"
     )
+
+
+def stored_vector_sql():
+    """The generated column's expression: each row's document in its language's config.
+
+    A CASE of constant configurations, because a generated column may only call immutable
+    functions, and to_tsvector is immutable only with a fixed configuration.
+    """
+    branches = " ".join(
+        f"WHEN '{code}' THEN {document_sql(config)}" for code, config in SEARCH_CONFIGS.items()
+    )
+    return f"CASE language {branches} ELSE {document_sql(FALLBACK_CONFIG)} END"
+
+
+def add_search_vector_sql(table):
+    return [
+        f"ALTER TABLE {table} ADD COLUMN {SEARCH_VECTOR_COLUMN} tsvector "
+        f"GENERATED ALWAYS AS ({stored_vector_sql()}) STORED",
+        f"CREATE INDEX {SEARCH_INDEX} ON {table} USING GIN ({SEARCH_VECTOR_COLUMN})",
+    ]
+
+
+def drop_search_vector_sql(table):
+    # Dropping the column drops its index too.
+    return [f"ALTER TABLE {table} DROP COLUMN IF EXISTS {SEARCH_VECTOR_COLUMN}"]
+
+
+def replace_search_vector_sql(table):
+    """Regenerate the column from the current SEARCH_CONFIGS (rewrites the table)."""
+    return drop_search_vector_sql(table) + add_search_vector_sql(table)
+
+
+class StoredSearchVector(Expression):
+    """The article's stored search vector.
+
+    No model field knows the column, so Django never selects it (it is large) nor writes it
+    (PostgreSQL refuses writes to a generated column); queries name it through this.
+    """
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler, connection):
+        table = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        return f"{table}.{connection.ops.quote_name(SEARCH_VECTOR_COLUMN)}", []
+
+
+def configs_by_language():
+    """(condition on Article.language, text search configuration) for every configuration."""
+    codes_by_config = {}
+    for code, config in SEARCH_CONFIGS.items():
+        codes_by_config.setdefault(config, []).append(code)
+    pairs = [(Q(language__in=codes), config) for config, codes in codes_by_config.items()]
+    return pairs + [(~Q(language__in=list(SEARCH_CONFIGS)), FALLBACK_CONFIG)]
 
 
 def full_text_search(queryset, query):
-    config = article_config()
-    vector = (
-        SearchVector("headline", weight="A", config=config)
-        + SearchVector("teaser", weight="B", config=config)
-        + SearchVector("body", weight="C", config=config)
-    )
-    # websearch syntax accepts anything a reader types: quotes, "or", "-word", stray & | !.
-    search_query = SearchQuery(query, search_type="websearch", config=config)
+    """Matches of `query` parsed in each article's own configuration, best first, then newest.
+
+    One condition per configuration (language and vector), so that each can use the GIN index.
+    """
+    matches, ranks = Q(), []
+    for language, config in configs_by_language():
+        # websearch syntax accepts anything a reader types: quotes, "or", "-word", stray & | !.
+        parsed = SearchQuery(query, search_type="websearch", config=config)
+        matches |= language & Q(document=parsed)
+        ranks.append(When(language, then=SearchRank(StoredSearchVector(), parsed)))
     return (
-        queryset.annotate(document=vector, rank=SearchRank(vector, search_query))
-        .filter(document=search_query)
+        queryset.alias(document=StoredSearchVector())
+        .filter(matches)
+        .annotate(rank=Case(*ranks))
         .order_by("-rank", "-published_at", "-id")
     )
+
+
+# Other databases.
 
 
 def words_search(queryset, query):
