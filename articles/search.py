@@ -112,7 +112,7 @@ def configs_by_language():
     for code, config in SEARCH_CONFIGS.items():
         codes_by_config.setdefault(config, []).append(code)
     pairs = [(Q(language__in=codes), config) for config, codes in codes_by_config.items()]
-    return pairs + [(~Q(language__in=list(SEARCH_CONFIGS)), FALLBACK_CONFIG)]
+    return [*pairs, (~Q(language__in=list(SEARCH_CONFIGS)), FALLBACK_CONFIG)]
 
 
 def full_text_search(queryset, query):
