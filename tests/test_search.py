@@ -4,13 +4,22 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles import workflow
 from articles.models import Article
-from articles.search import MAX_QUERY_LENGTH, clean_query, search_articles
-from tests.conftest import make_article, publish
+from articles.search import (
+    FALLBACK_CONFIG,
+    MAX_QUERY_LENGTH,
+    SEARCH_CONFIGS,
+    SEARCH_INDEX,
+    clean_query,
+    document_sql,
+    search_articles,
+)
+from tests.conftest import article_form_data, change_url, make_article, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +72,16 @@ def test_search_needs_every_word(client, stories):
 def test_search_does_not_match_markup(client, stories):
     """The body's tags are not words a reader searched for (the fallback reads raw HTML)."""
     assert found(client, "em") == []
+
+
+@postgresql_only
+def test_search_does_not_match_link_addresses_or_attributes(client, superuser):
+    body = '<p>Read <a href="https://quokka.example/" title="cute &gt; 5 > zebra">report</a>.</p>'
+    article = live(headline="Island news", body=body)
+
+    assert found(client, "report") == [article]
+    assert found(client, "quokka") == []
+    assert found(client, "zebra") == []
 
 
 @pytest.mark.parametrize("query", ["", "   ", "\t\n"])
@@ -186,6 +205,95 @@ def test_search_stems_each_article_in_its_own_language(client, superuser):
     assert found(client, "Haus") == [german]
 
 
+@postgresql_only
+def test_stemming_finds_haus_in_german_articles_only(client, superuser):
+    german = live(headline="Die Häuser am Hafen", language="de", hours=2)
+    english = live(headline="The Häuser gallery reopens", language="en", hours=1)
+
+    assert found(client, "Haus") == [german]
+    assert set(found(client, "Häuser")) == {english, german}  # the word itself, in both
+    assert found(client, "galleries") == [english]
+
+
+# The stored vector: kept current by the database on every write path.
+
+
+@postgresql_only
+def test_an_article_changed_by_queryset_update_is_found_by_its_new_words(client, uncached):
+    article = live(headline="Council meets")
+    assert found(client, "quokka") == []
+
+    Article.objects.filter(pk=article.pk).update(headline="Quokkas invade the council")
+
+    assert found(client, "quokka") == [article]
+    assert found(client, "meets") == []
+
+
+@postgresql_only
+def test_an_article_changed_by_raw_sql_is_found_by_its_new_words(client, uncached):
+    article = live(teaser="A quiet day.")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE articles_article SET teaser = %s WHERE id = %s",
+            ["Wombats everywhere.", article.pk],
+        )
+
+    assert found(client, "wombat") == [article]
+
+
+@postgresql_only
+def test_an_edit_in_the_desk_is_found_by_its_new_words(client, editor, live_article):
+    desk = Client()
+    desk.force_login(editor)
+    desk.post(change_url(live_article), article_form_data(live_article, body="<p>Kangaroos.</p>"))
+
+    assert found(client, "kangaroo") == [live_article]
+
+
+@postgresql_only
+@pytest.mark.parametrize("language", [*SEARCH_CONFIGS, "xx"])
+def test_stored_vector_uses_the_configuration_of_the_articles_language(superuser, language):
+    """Guards the generated column against drifting from SEARCH_CONFIGS (see search.py)."""
+    article = live(headline="Die Häuser am Hafen", body="<p>Running <b>councils</b>.</p>")
+    Article.objects.filter(pk=article.pk).update(language=language)  # "xx": any other
+    config = SEARCH_CONFIGS.get(language, FALLBACK_CONFIG)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT search_vector = ({document_sql(config)}) FROM articles_article WHERE id = %s",
+            [article.pk],
+        )
+        assert cursor.fetchone() == (True,)
+
+
+@postgresql_only
+def test_search_uses_the_gin_index(superuser):
+    # Enough rows that an index beats reading the table; bulk_create skips save() as bulk
+    # imports do, and the database fills the vector all the same.
+    Article.objects.bulk_create(
+        Article(
+            headline=f"Council meeting {number}",
+            slug=f"council-meeting-{number}",
+            language=["en", "de"][number % 2],
+            status=Article.Status.PUBLISHED,
+            published_at=hours_ago(2),
+        )
+        for number in range(500)
+    )
+    quokka = live(headline="Quokka census begins", language="de")
+    with connection.cursor() as cursor:
+        # As autovacuum would: move new entries out of the index's pending list (which the
+        # planner counts as a cost) and gather statistics. The setting ends with the test's
+        # transaction.
+        cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [SEARCH_INDEX])
+        cursor.execute("ANALYZE articles_article")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+
+    search = search_articles(Article.objects.live(), "quokka census")
+
+    assert SEARCH_INDEX in search.explain()
+    assert list(search) == [quokka]
+
+
 # Query budget.
 
 
@@ -210,3 +318,11 @@ def test_search_runs_the_same_queries_for_3_and_20_results(client, superuser, un
 
     assert len(found(client, "quokka")) == 20
     assert many == few
+
+
+def test_search_page_runs_three_queries(client, superuser, uncached):
+    """The count, the page of articles and their bylines."""
+    live(headline="Quokka census", tags=["Quokka"])
+    client.get("/search/?q=quokka")  # warm process-wide caches such as content types
+
+    assert count_queries(client, "/search/?q=quokka") == 3
