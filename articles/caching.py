@@ -3,6 +3,7 @@
 Every cached page carries the cache's current *generation*; purging starts a new generation,
 so one cheap write retires every page at once, on every app server that shares the cache.
 An entry also never outlives the moment the next scheduled article goes live.
+PAGE_CACHE_SECONDS=0 turns the page cache off: every page is rendered, and marked `no-cache`.
 """
 
 import hashlib
@@ -30,7 +31,8 @@ def purge_public_pages():
     """Retire every cached public page, now and again when the transaction commits.
 
     The second purge drops pages that a concurrent request cached from the old data
-    between the first purge and the commit.
+    between the first purge and the commit. It runs with the page cache off too (one cache
+    write): switched back on, the cache then never serves a page kept from before.
     """
     new_generation()
     transaction.on_commit(new_generation)
@@ -99,6 +101,10 @@ def is_cacheable_response(response):
     )
 
 
+def page_cache_is_on():
+    return settings.PAGE_CACHE_SECONDS > 0
+
+
 class PublicPageCacheMiddleware:
     """Serve anonymous readers from the page cache; never cache anything personal."""
 
@@ -112,6 +118,8 @@ class PublicPageCacheMiddleware:
                 # Someone signed in: their pages may differ, so no shared cache may keep them.
                 patch_cache_control(response, private=True, no_store=True)
             return response
+        if not page_cache_is_on():
+            return self.render_uncached(request)
         current_generation = generation()
         key = page_key(request, current_generation)
         entry = cache.get(key)
@@ -122,6 +130,16 @@ class PublicPageCacheMiddleware:
         response = self.get_response(request)
         if is_cacheable_response(response):
             self.store(key, response, current_generation)
+        return response
+
+    def render_uncached(self, request):
+        """The page cache is off: no cache read or write, and no promise of caching."""
+        response = self.get_response(request)
+        if is_cacheable_response(response):
+            # Browsers and CDNs may keep the page but must ask before each use; the ETag and
+            # Last-Modified make that a cheap 304 when nothing changed. Without a header,
+            # browsers would guess a lifetime from Last-Modified.
+            patch_cache_control(response, no_cache=True)
         return response
 
     def store(self, key, response, current_generation):

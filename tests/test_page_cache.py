@@ -4,12 +4,15 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles import workflow
+from articles.caching import GENERATION_KEY
+from articles.models import Article
 from tests.conftest import article_form_data, change_url, make_article, publish
 
 pytestmark = pytest.mark.django_db
@@ -17,6 +20,12 @@ pytestmark = pytest.mark.django_db
 
 def get(client, path, **headers):
     return client.get(path, headers=headers)
+
+
+def count_queries(client, path):
+    with CaptureQueriesContext(connection) as queries:
+        assert get(client, path).status_code == 200
+    return len(queries)
 
 
 def test_a_cached_page_costs_no_query(client, live_article):
@@ -121,3 +130,88 @@ def test_article_page_revalidates_by_last_modified(client, live_article):
         headers={"if-modified-since": response["Last-Modified"]},
     )
     assert again.status_code == 304
+
+
+# PAGE_CACHE_SECONDS=0: the page cache is off.
+
+
+@pytest.fixture
+def cache_off(settings):
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+def test_with_the_cache_off_every_request_renders_the_current_page(client, cache_off, live_article):
+    url = live_article.get_absolute_url()
+    first = get(client, url)
+    # Behind the workflow's back, so no purge: only a fresh rendering can show it.
+    Article.objects.filter(pk=live_article.pk).update(headline="Budget vote postponed")
+
+    again = get(client, url)
+
+    assert again.get("X-Cache") is None
+    assert "Parliament passes the budget" in first.content.decode()
+    assert "Budget vote postponed" in again.content.decode()
+
+
+def test_with_the_cache_off_the_middleware_never_touches_the_cache(client, cache_off, live_article):
+    cache.clear()  # publishing the article purged, which writes a generation
+    get(client, "/")
+    get(client, live_article.get_absolute_url())
+
+    # Even reading the cache would have stored a first generation.
+    assert cache.get(GENERATION_KEY) is None
+
+
+@pytest.mark.parametrize("path", ["/", "article", "/search/?q=budget", "/feeds/rss/"])
+def test_with_the_cache_off_a_page_costs_no_extra_query(
+    client, settings, cache_off, live_article, path
+):
+    path = live_article.get_absolute_url() if path == "article" else path
+    get(client, path)  # warm process-wide caches such as content types
+    with_middleware = count_queries(client, path)
+    settings.MIDDLEWARE = [
+        name for name in settings.MIDDLEWARE if name != "articles.caching.PublicPageCacheMiddleware"
+    ]
+    without_middleware = Client()  # a client loads the middleware on its first request
+    get(without_middleware, path)
+
+    assert with_middleware == count_queries(without_middleware, path)
+
+
+def test_with_the_cache_off_pages_must_be_revalidated(client, cache_off, live_article):
+    response = get(client, live_article.get_absolute_url())
+
+    assert response["Cache-Control"] == "no-cache"
+    assert response["ETag"]
+    again = client.get(
+        live_article.get_absolute_url(), headers={"if-none-match": response["ETag"]}
+    )
+    assert again.status_code == 304
+
+
+def test_with_the_cache_off_signed_in_pages_stay_private(client, cache_off, editor, live_article):
+    client.force_login(editor)
+    control = get(client, live_article.get_absolute_url())["Cache-Control"]
+    assert "private" in control
+    assert "no-store" in control
+
+
+def test_with_the_cache_off_publishing_still_works_and_shows_at_once(client, cache_off, editor):
+    get(client, "/")
+    article = make_article(headline="Fresh from the desk")
+    workflow.transition(article, "publish_directly", editor, "Breaking")
+    assert "Fresh from the desk" in get(client, "/").content.decode()
+
+
+def test_switching_the_cache_back_on_never_serves_a_page_from_before(
+    client, settings, editor, live_article
+):
+    url = live_article.get_absolute_url()
+    assert get(client, url)["X-Cache"] == "miss"
+    settings.PAGE_CACHE_SECONDS = 0
+    desk = Client()
+    desk.force_login(editor)
+    desk.post(change_url(live_article), article_form_data(live_article, headline="Budget fixed"))
+    settings.PAGE_CACHE_SECONDS = 300
+
+    assert "Budget fixed" in get(client, url).content.decode()
