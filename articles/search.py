@@ -17,7 +17,7 @@ MAX_WORDS = 10
 
 # Article.language → PostgreSQL text search configuration; any other language: FALLBACK_CONFIG.
 # The stored vector is generated from this mapping: after changing it, add a migration that
-# runs replace_search_vector_sql() (tests/test_search.py checks that the column agrees).
+# runs drop_search_vector_sql() then add_search_vector_sql() (a test checks they agree).
 SEARCH_CONFIGS = {"en": "english", "de": "german"}
 FALLBACK_CONFIG = "simple"
 
@@ -65,8 +65,9 @@ def document_sql(config):
 def stored_vector_sql():
     """The generated column's expression: each row's document in its language's config.
 
-    A CASE of constant configurations, because a generated column may only call immutable
-    functions, and to_tsvector is immutable only with a fixed configuration.
+    A CASE with one branch per configuration, each naming its configuration as a constant:
+    a generated column may only use immutable expressions, and to_tsvector is immutable only
+    when told its configuration (without one it reads the session's default_text_search_config).
     """
     branches = " ".join(
         f"WHEN '{code}' THEN {document_sql(config)}" for code, config in SEARCH_CONFIGS.items()
@@ -85,11 +86,6 @@ def add_search_vector_sql(table):
 def drop_search_vector_sql(table):
     # Dropping the column drops its index too.
     return [f"ALTER TABLE {table} DROP COLUMN IF EXISTS {SEARCH_VECTOR_COLUMN}"]
-
-
-def replace_search_vector_sql(table):
-    """Regenerate the column from the current SEARCH_CONFIGS (rewrites the table)."""
-    return drop_search_vector_sql(table) + add_search_vector_sql(table)
 
 
 class StoredSearchVector(Expression):
