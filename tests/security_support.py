@@ -19,6 +19,44 @@ from articles.models import (
     Video,
 )
 
+PAYLOAD = '"><img src=x onerror=__xss=1></script><script>__xss=1</script>'
+DANGEROUS_HTML = (
+    '<p>Body</p><script>__xss=1</script><img src=x onerror="__xss=1">'
+    '<a href="javascript:__xss=1">link</a><iframe src="javascript:__xss=1"></iframe>'
+)
+
+
+def payload(label):
+    return f"{label} {PAYLOAD}"
+
+
+def make_poisoned_story():
+    """A live article with a payload in every text field of everything it shows."""
+    from tests.conftest import make_article, make_image, publish
+
+    section = Section.objects.create(
+        name=payload("Section"), slug="payload-section", description=payload("Description"))
+    author = Author.objects.create(
+        name=payload("Author"), slug="payload-author", short_code="pay",
+        job_title=payload("Job"), bio=payload("Bio"))
+    image = make_image(
+        alt_text=payload("Alt"), caption=payload("Caption"), credit=payload("Credit"))
+    video = Video.objects.create(
+        title=payload("Video"), provider="youtube",
+        url="https://www.youtube.com/watch?v=abcdefghijk")
+    article = make_article(
+        headline=payload("Headline"), kicker="Kicker " + PAYLOAD[:40], teaser=payload("Teaser"),
+        body=DANGEROUS_HTML, section=section, authors=[author], desk_editor=author,
+        lead_image=image, tags=[payload("Tag")], slug="payload-article",
+    )
+    article.videos.add(video)
+    ArticleUpdate.objects.create(article=article, kind="update", text=DANGEROUS_HTML)
+    related = make_article(headline=payload("Related"), tags=[payload("Tag")], section=section,
+                           authors=[author], slug="payload-related")
+    publish(related)
+    return publish(article)
+
+
 # Every table an admin request could touch; a refused attempt must leave all of them alone.
 SNAPSHOT_MODELS = [
     Article, ArticleUpdate, Author, Byline, Image, Section, StatusChange, Video, Tag,

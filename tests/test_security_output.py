@@ -13,49 +13,18 @@ import pytest
 from defusedxml.ElementTree import fromstring
 from django.utils.html import escape
 
-from articles.models import ArticleUpdate, Author, Section, Video
-from tests.conftest import article_form_data, make_article, make_image, publish
-from tests.security_support import parse_html
+from tests.conftest import article_form_data, make_article
+from tests.security_support import PAYLOAD, make_poisoned_story, parse_html, payload
 
 pytestmark = pytest.mark.django_db
 
-PAYLOAD = '"><img src=x onerror=__xss=1></script><script>__xss=1</script>'
-DANGEROUS_HTML = (
-    '<p>Body</p><script>__xss=1</script><img src=x onerror="__xss=1">'
-    '<a href="javascript:__xss=1">link</a><iframe src="javascript:__xss=1"></iframe>'
-)
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "poster", "data", "srcset",
                   "data-embed-src", "xlink:href", "content"}
 
 
-def payload(label):
-    return f"{label} {PAYLOAD}"
-
-
 @pytest.fixture
 def poisoned(editor):
-    """A live article with a payload in every text field of everything it shows."""
-    section = Section.objects.create(
-        name=payload("Section"), slug="payload-section", description=payload("Description"))
-    author = Author.objects.create(
-        name=payload("Author"), slug="payload-author", short_code="pay",
-        job_title=payload("Job"), bio=payload("Bio"))
-    image = make_image(
-        alt_text=payload("Alt"), caption=payload("Caption"), credit=payload("Credit"))
-    video = Video.objects.create(
-        title=payload("Video"), provider="youtube",
-        url="https://www.youtube.com/watch?v=abcdefghijk")
-    article = make_article(
-        headline=payload("Headline"), kicker="Kicker " + PAYLOAD[:40], teaser=payload("Teaser"),
-        body=DANGEROUS_HTML, section=section, authors=[author], desk_editor=author,
-        lead_image=image, tags=[payload("Tag")], slug="payload-article",
-    )
-    article.videos.add(video)
-    ArticleUpdate.objects.create(article=article, kind="update", text=DANGEROUS_HTML)
-    related = make_article(headline=payload("Related"), tags=[payload("Tag")], section=section,
-                           authors=[author], slug="payload-related")
-    publish(related)
-    return publish(article)
+    return make_poisoned_story()
 
 
 def assert_inert_html(text, where):
