@@ -194,11 +194,16 @@ def test_publish_message_escapes_the_headline(client, editor):
     article = make_article(headline=payload("Headline"))
     client.force_login(editor)
     change = f"/admin/articles/article/{article.pk}/change/"
-    client.post(change, article_form_data(article, _transition="submit"))
-    response = client.post(change, article_form_data(article, _transition="publish"), follow=True)
+    response = client.post(change, article_form_data(
+        article, _transition="publish_directly", _transition_note=payload("Note")), follow=True)
     text = response.content.decode()
     assert f"Published: “{escape(payload('Headline'))}”" in text
     assert_inert_html(text, "publish message")
+    # The reason shows in the status history of the form and in the status log.
+    for path in (change, "/admin/articles/statuschange/"):
+        text = client.get(path).content.decode()
+        assert escape(payload("Note")) in text, path
+        assert_inert_html(text, path)
 
 
 def test_bulk_action_warning_escapes_the_headline(client, editor):

@@ -354,3 +354,48 @@ def test_reporter_cannot_touch_logins_or_merge_tags(client, reporter):
     response = client.post("/admin/taggit/tag/merge-tags/", {"new_tag_name": "Merged"})
     assert response.status_code == 403
     assert database_snapshot() == before
+
+
+def test_own_article_routes_do_not_reach_a_colleagues_revisions(
+    client, reporter, colleague_draft
+):
+    """Version ids belong to one article: another article's address does not open them."""
+    own = make_article(headline="Own story", authors=[reporter.author_profile])
+    with reversion.create_revision():
+        own.save()
+    theirs = [v.pk for v in versions_of(colleague_draft)]
+    client.force_login(reporter)
+    before = database_snapshot()
+    for url, data in [
+        (admin_article(own.pk, f"history/compare/?version_id1={theirs[0]}"
+                               f"&version_id2={theirs[1]}"), None),
+        (admin_article(own.pk, f"history/compare/?version_id1={versions_of(own)[0].pk}"
+                               f"&version_id2={theirs[1]}"), None),
+        (admin_article(own.pk, f"history/{theirs[0]}/"), None),
+        (admin_article(own.pk, f"history/{theirs[0]}/"), article_form_data(own)),
+    ]:
+        response = client.get(url) if data is None else client.post(url, data)
+        refused_without_leak(response)
+        assert response.status_code in (302, 400, 403, 404), url
+    assert database_snapshot() == before
+
+
+def test_own_draft_form_cannot_reach_a_colleagues_updates_or_bylines(
+    client, reporter, colleague_draft
+):
+    own = make_article(headline="Own story", authors=[reporter.author_profile])
+    update = colleague_draft.updates.get()
+    byline = colleague_draft.bylines.get()
+    client.force_login(reporter)
+    before = database_snapshot()
+    data = article_form_data(own) | {
+        "updates-TOTAL_FORMS": 1, "updates-INITIAL_FORMS": 1,
+        "updates-0-id": update.pk, "updates-0-article": own.pk, "updates-0-kind": "update",
+        "updates-0-created_at_0": "2026-01-01", "updates-0-created_at_1": "10:00:00",
+        "updates-0-text": "<p>Defaced</p>",
+        "bylines-TOTAL_FORMS": 2, "bylines-INITIAL_FORMS": 2,
+        "bylines-1-id": byline.pk, "bylines-1-article": own.pk,
+        "bylines-1-author": reporter.author_profile.pk, "bylines-1-position": 1,
+    }
+    client.post(admin_article(own.pk, "change/"), data)
+    assert database_snapshot() == before
