@@ -1,5 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.views import shortcut
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, Q
@@ -16,6 +18,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
+from taggit.admin import TagAdmin
+from taggit.models import Tag
 
 from . import preview, renditions, workflow
 from .caching import purge_public_pages
@@ -74,6 +78,34 @@ class PurgesPublicPages:
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
         purge_public_pages()
+
+
+class NoHiddenSaveAsNew:
+    """Django's change view copies an object on any POST with `_saveasnew`, even with
+    `save_as` off and whatever the source: the desk offers no copying, so refuse it."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and "_saveasnew" in request.POST and not self.save_as:
+            raise PermissionDenied
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+
+def view_on_site(request, content_type_id, object_id):
+    """The admin's "View on site" redirect, only for objects the person may see at the desk.
+
+    Django's own view redirects for any object of any model, and an article's address holds
+    its slug: a colleague's draft headline for whoever guesses the id.
+    """
+    content_type = ContentType.objects.filter(pk=content_type_id).first()
+    model = content_type.model_class() if content_type else None
+    model_admin = admin.site.get_model_admin(model) if admin.site.is_registered(model) else None
+    try:
+        obj = model_admin and model_admin.get_queryset(request).filter(pk=object_id).first()
+    except (ValueError, ValidationError):
+        obj = None
+    if not obj or not model_admin.has_view_or_change_permission(request, obj):
+        raise Http404(_("No such object, or you may not see it."))
+    return shortcut(request, content_type_id, object_id)
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -173,7 +205,7 @@ class ArticleUpdateInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(PurgesPublicPages, CompareVersionAdmin):
+class ArticleAdmin(NoHiddenSaveAsNew, PurgesPublicPages, CompareVersionAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     list_display = [
@@ -445,7 +477,13 @@ class ArticleAdmin(PurgesPublicPages, CompareVersionAdmin):
 
     @method_decorator(never_cache)
     def preview_view(self, request, object_id):
-        return render_preview(request, self.viewable_article(request, object_id))
+        obj = self.viewable_article(request, object_id)
+        # Seeing an article at the desk is not enough: a colleague's scheduled story is
+        # under embargo. Its editors and its own authors preview it.
+        own = workflow.is_own_article(request.user, obj)
+        if not (own or self.has_change_permission(request, obj)):
+            raise Http404(_("No such article, or you may not see it."))
+        return render_preview(request, obj)
 
     @method_decorator(never_cache)
     def preview_link_view(self, request, object_id):
@@ -522,7 +560,7 @@ class ArticleAdmin(PurgesPublicPages, CompareVersionAdmin):
 
 
 @admin.register(Image)
-class ImageAdmin(PurgesPublicPages, admin.ModelAdmin):
+class ImageAdmin(NoHiddenSaveAsNew, PurgesPublicPages, admin.ModelAdmin):
     form = ImageAdminForm
     list_display = ["thumb", "alt_text", "credit", "dimensions", "created_at"]
     search_fields = ["alt_text", "caption", "credit"]
@@ -601,7 +639,7 @@ class ImageAdmin(PurgesPublicPages, admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(PurgesPublicPages, admin.ModelAdmin):
+class SectionAdmin(NoHiddenSaveAsNew, PurgesPublicPages, admin.ModelAdmin):
     list_display = ["name", "slug", "order"]
     list_editable = ["order"]
     search_fields = ["name"]
@@ -609,7 +647,7 @@ class SectionAdmin(PurgesPublicPages, admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(PurgesPublicPages, admin.ModelAdmin):
+class AuthorAdmin(NoHiddenSaveAsNew, PurgesPublicPages, admin.ModelAdmin):
     list_display = ["name", "short_code", "job_title", "user"]
     search_fields = ["name", "short_code"]
     list_select_related = ["user"]
@@ -618,7 +656,7 @@ class AuthorAdmin(PurgesPublicPages, admin.ModelAdmin):
 
 
 @admin.register(Video)
-class VideoAdmin(PurgesPublicPages, admin.ModelAdmin):
+class VideoAdmin(NoHiddenSaveAsNew, PurgesPublicPages, admin.ModelAdmin):
     list_display = ["title", "provider", "duration"]
     list_filter = ["provider"]
     search_fields = ["title"]
@@ -640,3 +678,26 @@ class StatusChangeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class NewsroomTagAdmin(NoHiddenSaveAsNew, PurgesPublicPages, TagAdmin):
+    """taggit's tag admin, with merging kept to those who may change tags.
+
+    taggit's merge view checks no permission at all: any staff member could merge tags.
+    """
+
+    @admin.action(description=_("Merge selected tags"), permissions=["change"])
+    def render_tag_form(self, request, queryset):
+        return super().render_tag_form(request, queryset)
+
+    def merge_tags_view(self, request):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        response = super().merge_tags_view(request)
+        if request.method == "POST":
+            purge_public_pages()  # merged tags show on article, tag and feed pages
+        return response

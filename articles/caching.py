@@ -70,10 +70,10 @@ def seconds_until_next_publication(current_generation, now=None):
 
 
 def page_key(request, current_generation):
+    # Every value, in order: views read the last one (`QueryDict.get`), so a key made of the
+    # first would let "?page=2&page=1" store page 1 as page 2 for everyone.
     query = "&".join(
-        f"{name}={value}"
-        for name in PAGE_PARAMETERS
-        for value in request.GET.getlist(name)[:1]
+        f"{name}={value}" for name in PAGE_PARAMETERS for value in request.GET.getlist(name)
     )
     address = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
     # Hashed: addresses may hold spaces and any length, which some cache backends refuse.

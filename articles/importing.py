@@ -40,7 +40,16 @@ from .importers.records import (
     RefusedItem,
     SkippedItem,
 )
-from .models import Article, ArticleUpdate, Author, Byline, Image, Section, Video
+from .models import (
+    Article,
+    ArticleUpdate,
+    Author,
+    Byline,
+    Image,
+    Section,
+    Video,
+    web_url_validator,
+)
 from .sanitize import clean_html
 
 IMPORTER_USERNAME = "importer"
@@ -294,7 +303,11 @@ class ImportStep:
                     for u in extras["updates"]
                 )
         article.tags.set([name[:100] for name in record.tags], clear=False)
-        article.videos.set([self.video(video) for video in record.videos])
+        videos = [video for video in record.videos if web_url(video.url)]
+        for video in record.videos:
+            if video not in videos:
+                self.warn(record, f"video {video.url[:100]!r} left out: not a web address")
+        article.videos.set([self.video(video) for video in videos])
         self.move(article, record, extras)
         changes = {"external_version": version[:100], "imported_at": self.now,
                    "imported_version": article.version}
@@ -378,6 +391,7 @@ class ImportStep:
             short_code=code,
             login=login,
             **{key: detail[key] for key in AUTHOR_DETAILS if detail.get(key)},
+            **{key: web_url(detail.get(key)) for key in AUTHOR_LINKS},
         )
 
     def video(self, video):
@@ -506,7 +520,7 @@ class ImportStep:
             alt_text=plain_text(wanted.alt_text)[:300],
             caption=plain_text(wanted.caption),
             credit=plain_text(wanted.credit)[:200],
-            source_url=(wanted.url or "")[:200],
+            source_url=web_url(wanted.url)[:200],
             checksum=picture["checksum"],
             focal_x=focal[0],
             focal_y=focal[1],
@@ -524,8 +538,8 @@ class ImportStep:
         self.summary.warnings.append((record.external_id, text))
 
 
-AUTHOR_DETAILS = ("job_title", "bio", "website_url", "mastodon_url", "bluesky_url",
-                  "linkedin_url")
+AUTHOR_DETAILS = ("job_title", "bio")
+AUTHOR_LINKS = ("website_url", "mastodon_url", "bluesky_url", "linkedin_url")
 TRANSLATION_FIELDS = ("original_url", "original_language", "translation_method")
 
 
@@ -537,7 +551,8 @@ def apply_extras(article, extras, created):
         article.slug = article.free_slug(extras["slug"])
     for name in TRANSLATION_FIELDS:
         if name in extras:
-            setattr(article, name, extras[name] or "")
+            value = extras[name] or ""
+            setattr(article, name, web_url(value) if name == "original_url" else value)
     if "translation_of" in extras:
         key = extras["translation_of"]
         article.translation_of = (
@@ -545,6 +560,16 @@ def apply_extras(article, extras, created):
         )
     if "top_story_rank" in extras:
         article.top_story_rank = extras["top_story_rank"]
+
+
+def web_url(value):
+    """`value` if it is an http(s) address, else "": readers' browsers open these links, and
+    a `javascript:` address from an import would run on our pages."""
+    try:
+        web_url_validator(value or "")
+    except ValidationError:
+        return ""
+    return value
 
 
 def plain_text(value):

@@ -7,7 +7,12 @@ import reversion
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import storages
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import (
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+    URLValidator,
+)
 from django.db import models
 from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce, Length, Lower
@@ -28,6 +33,12 @@ YOUTUBE_ID = re.compile(
     r"([A-Za-z0-9_-]{11})"
 )
 VIMEO_ID = re.compile(r"vimeo\.com/(?:video/)?(\d{4,12})")
+# Addresses readers' browsers open: the web only (Django's default also takes ftp).
+web_url_validator = URLValidator(
+    schemes=["http", "https"],
+    message=_("Enter a web address that starts with http:// or https://."),
+    code="not_web_address",  # not "invalid": forms would replace the message by their own
+)
 
 
 class Section(models.Model):
@@ -68,10 +79,14 @@ class Author(models.Model):
     job_title = models.CharField(_("job title"), max_length=150, blank=True)
     bio = models.TextField(_("bio"), blank=True)
     photo = models.ImageField(_("photo"), upload_to="authors/", blank=True)
-    website_url = models.URLField(_("website"), blank=True)
-    mastodon_url = models.URLField(_("Mastodon profile"), blank=True)
-    bluesky_url = models.URLField(_("Bluesky profile"), blank=True)
-    linkedin_url = models.URLField(_("LinkedIn profile"), blank=True)
+    website_url = models.URLField(_("website"), blank=True, validators=[web_url_validator])
+    mastodon_url = models.URLField(
+        _("Mastodon profile"), blank=True, validators=[web_url_validator]
+    )
+    bluesky_url = models.URLField(_("Bluesky profile"), blank=True, validators=[web_url_validator])
+    linkedin_url = models.URLField(
+        _("LinkedIn profile"), blank=True, validators=[web_url_validator]
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user account"),
@@ -142,7 +157,7 @@ class Image(models.Model):
         max_length=200,
         help_text=_("Who owns the picture, e.g. “Shutterstock/ioda”; shown as “(Image: …)”."),
     )
-    source_url = models.URLField(_("source URL"), blank=True)
+    source_url = models.URLField(_("source URL"), blank=True, validators=[web_url_validator])
     checksum = models.CharField(
         _("checksum"),
         max_length=64,
@@ -203,7 +218,9 @@ class Video(models.Model):
     title = models.CharField(_("title"), max_length=200)
     provider = models.CharField(_("provider"), max_length=10, choices=Provider.choices)
     url = models.URLField(
-        _("URL"), help_text=_("The video's page at the provider, or the address of the file.")
+        _("URL"),
+        validators=[web_url_validator],
+        help_text=_("The video's page at the provider, or the address of the file.")
     )
     poster = models.ForeignKey(
         Image, verbose_name=_("poster image"), on_delete=models.SET_NULL, null=True, blank=True
@@ -395,7 +412,10 @@ class Article(models.Model):
         help_text=_("The original article in this newsroom, if there is one."),
     )
     original_url = models.URLField(
-        _("original URL"), blank=True, help_text=_("Where the original appeared, if elsewhere.")
+        _("original URL"),
+        blank=True,
+        validators=[web_url_validator],
+        help_text=_("Where the original appeared, if elsewhere.")
     )
     original_language = models.CharField(
         _("original language"), max_length=8, choices=settings.LANGUAGES, blank=True

@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView, TemplateView
 from django.views.static import serve
 
+from articles.admin import view_on_site
 from articles.sitemaps import (
     ArticleSitemap,
     AuthorSitemap,
@@ -27,6 +28,12 @@ def serve_media(request, path):
 
 
 urlpatterns = [
+    # Before the admin's own "view on site" redirect, which checks no permission.
+    path(
+        "admin/r/<path:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(view_on_site),
+        name="view_on_site",
+    ),
     path("admin/", admin.site.urls),
     path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}favicon.ico")),
     path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": sitemaps}, name="sitemap"),
