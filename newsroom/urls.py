@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView, TemplateView
 from django.views.static import serve
 
+from articles import twofactor
 from articles.sitemaps import (
     ArticleSitemap,
     AuthorSitemap,
@@ -27,6 +28,7 @@ def serve_media(request, path):
 
 
 urlpatterns = [
+    path("admin/2fa/", include((twofactor.urlpatterns, "signin"))),
     path("admin/", admin.site.urls),
     path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}favicon.ico")),
     path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": sitemaps}, name="sitemap"),
