@@ -5,6 +5,7 @@ the verified state (a device id in the database-backed session) all live in the 
 """
 
 import base64
+from datetime import timedelta
 
 import qrcode
 import qrcode.image.svg
@@ -75,6 +76,21 @@ def throttled_message(until):
     }
 
 
+def devices_for_code(devices, code):
+    """Apps show 6 digits, backup codes have letters: try only the kind the code can be, so
+    that using a backup code does not count as a wrong app code (and vice versa)."""
+    is_app_code = code.isdigit() and len(code) == 6
+    return [device for device in devices if isinstance(device, TOTPDevice) == is_app_code]
+
+
+def wrong_code_message(devices):
+    """After a typo, just say so; once the wait grows noticeable, say until when."""
+    until = throttled_until(devices)
+    if until and until - timezone.now() > timedelta(seconds=5):
+        return throttled_message(until)
+    return _("That code is not right. Try again.")
+
+
 def check_code(user, devices, code):
     """The device that accepts `code`; each refusal counts against the device's throttle."""
     with transaction.atomic():
@@ -94,6 +110,7 @@ def verify(request):
         return redirect_with_next("signin:enrol", request)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        devices = devices_for_code(devices, form.cleaned_data["code"])
         until = throttled_until(devices)
         if until:
             form.add_error("code", throttled_message(until))
@@ -103,11 +120,7 @@ def verify(request):
             return redirect(next_url(request))
         else:
             audit.record(Action.SECOND_FACTOR_FAILED)
-            until = throttled_until(devices)
-            form.add_error(
-                "code",
-                throttled_message(until) if until else _("That code is not right. Try again."),
-            )
+            form.add_error("code", wrong_code_message(devices))
     return page(request, "admin/signin/verify.html", form=form, title=_("Second factor"))
 
 
