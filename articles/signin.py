@@ -73,8 +73,12 @@ class SecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # The path first: touching request.user reads the session, and a public page that
+        # did so would vary on the cookie and miss the page cache.
+        if not is_gated(request.path):
+            return self.get_response(request)
         user = request.user
-        if user.is_authenticated and is_gated(request.path) and not user.is_verified():
+        if user.is_authenticated and not user.is_verified():
             if has_second_factor(user):
                 return redirect_with_next("signin:verify", request)
             if second_factor_required(user):
