@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.oath import totp
+from django_otp.oath import TOTP, totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image as PILImage
@@ -49,7 +49,7 @@ def second_factor_code(user):
     """A code the verify page accepts now: the app's, or a backup code if the app's code of
     this 30-second step was already used (TOTP codes are good once)."""
     device = enrolled_device(user)
-    if device.last_t < device.t():
+    if device.last_t < TOTP(device.bin_key, device.step, device.t0, device.digits).t():
         return current_code(device)
     backup, _created = StaticDevice.objects.get_or_create(user=user, name="backup")
     return backup.token_set.create(token=StaticToken.random_token()).token
@@ -336,12 +336,12 @@ def log_in(page, username, password="correct horse battery staple"):
     """Sign in at the desk with the password and, where the desk asks, a second factor."""
     user = User.objects.get(username=username)
     needs_code = second_factor_required(user) or has_second_factor(user)
+    code = second_factor_code(user) if needs_code else None
     page.goto("/admin/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("input[type=submit]")
     if needs_code:
-        code = second_factor_code(user)
         page.wait_for_url("**/admin/2fa/verify/**")
         page.fill("#id_code", code)
         page.click("#verify-form input[type=submit]")

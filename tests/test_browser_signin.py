@@ -65,7 +65,7 @@ def test_reporter_signs_in_with_the_password_alone(new_page, reporter):
     page.wait_for_url("**/admin/")
     page.goto("/admin/articles/article/")
     assert page.url.endswith("/admin/articles/article/")
-    assert "Two-factor sign-in" in page.inner_text("#user-tools")
+    assert "Two-factor sign-in" in page.text_content("#user-tools")
 
 
 def test_lockout_message_on_the_login_page(new_page, reporter, settings):
