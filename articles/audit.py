@@ -161,6 +161,15 @@ def second_factor_removed(sender, instance, **kwargs):
         )
 
 
+def passkey_added(sender, instance, created, **kwargs):
+    if created and instance.confirmed:
+        record(
+            Action.SECOND_FACTOR_ADDED,
+            target=describe(instance.user),
+            detail=f"{instance._meta.verbose_name} “{instance.name}”",
+        )
+
+
 def deletion_tracked_models():
     from taggit.models import Tag
 
@@ -172,6 +181,7 @@ def connect():
     from axes.signals import user_locked_out
     from django_otp.plugins.otp_static.models import StaticDevice
     from django_otp.plugins.otp_totp.models import TOTPDevice
+    from django_otp_webauthn.models import WebAuthnCredential
 
     user_logged_in.connect(signed_in, dispatch_uid="audit_sign_in")
     user_login_failed.connect(sign_in_failed, dispatch_uid="audit_sign_in_failed")
@@ -184,7 +194,8 @@ def connect():
         m2m_changed.connect(relation_changed, sender=through, dispatch_uid=f"audit_{through}")
     for model in deletion_tracked_models():
         post_delete.connect(deleted, sender=model, dispatch_uid=f"audit_delete_{model}")
-    for device_model in (TOTPDevice, StaticDevice):
+    post_save.connect(passkey_added, sender=WebAuthnCredential, dispatch_uid="audit_passkey")
+    for device_model in (TOTPDevice, StaticDevice, WebAuthnCredential):
         post_delete.connect(
             second_factor_removed, sender=device_model, dispatch_uid=f"audit_2fa_{device_model}"
         )

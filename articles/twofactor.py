@@ -13,6 +13,7 @@ from django import forms
 from django.contrib.admin import site as admin_site
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.http.request import split_domain_port
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import formats, timezone
@@ -25,6 +26,8 @@ from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.helpers import WebAuthnHelper
+from django_otp_webauthn.models import WebAuthnCredential
 
 from . import audit
 from .models import AuditEntry
@@ -79,8 +82,8 @@ def throttled_message(until):
 def devices_for_code(devices, code):
     """Apps show 6 digits, backup codes have letters: try only the kind the code can be, so
     that using a backup code does not count as a wrong app code (and vice versa)."""
-    is_app_code = code.isdigit() and len(code) == 6
-    return [device for device in devices if isinstance(device, TOTPDevice) == is_app_code]
+    kind = TOTPDevice if code.isdigit() and len(code) == 6 else StaticDevice
+    return [device for device in devices if isinstance(device, kind)]
 
 
 def wrong_code_message(devices):
@@ -121,7 +124,11 @@ def verify(request):
         else:
             audit.record(Action.SECOND_FACTOR_FAILED)
             form.add_error("code", wrong_code_message(devices))
-    return page(request, "admin/signin/verify.html", form=form, title=_("Second factor"))
+    return page(
+        request, "admin/signin/verify.html", form=form, title=_("Second factor"),
+        has_passkey=any(isinstance(device, WebAuthnCredential) for device in devices),
+        has_app=any(isinstance(device, TOTPDevice) for device in devices),
+    )
 
 
 @never_cache
@@ -182,6 +189,7 @@ def overview(request):
         "admin/signin/overview.html",
         title=_("Two-factor sign-in"),
         apps=TOTPDevice.objects.filter(user=user, confirmed=True),
+        passkeys=WebAuthnCredential.objects.filter(user=user, confirmed=True),
         backup_codes_left=backup.token_set.count() if backup else 0,
         required=second_factor_required(user),
     )
@@ -196,6 +204,20 @@ def new_backup_codes(user):
     codes = [StaticToken.random_token() for _index in range(BACKUP_CODE_COUNT)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     return codes
+
+
+def passkey_domain(request):
+    """Passkeys belong to the host name the desk is served on (Django checked it against
+    ALLOWED_HOSTS)."""
+    domain, _port = split_domain_port(request.get_host())
+    return domain
+
+
+class PasskeyHelper(WebAuthnHelper):
+    def get_allowed_origins(self):
+        # The origin the browser signs must be the page it was on: a look-alike site relaying
+        # to us shows its own origin and is refused.
+        return [f"{self.request.scheme}://{self.request.get_host()}"]
 
 
 def qr_svg(text):

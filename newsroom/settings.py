@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "axes",
     "articles",
 ]
@@ -257,6 +258,14 @@ if not DESK_2FA_REQUIRED and not DEBUG:
         "Remove it from the production environment."
     )
 OTP_TOTP_ISSUER = env.str("NEWSROOM_NAME", default="Newsroom")
+# Passkeys (django-otp-webauthn) as a second factor only: never instead of the password, so
+# the lockouts below always apply. A passkey belongs to the host name it was made on; the
+# allowed origin is the request's own, whose host ALLOWED_HOSTS has already vetted.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
+OTP_WEBAUTHN_RP_ID_CALLABLE = "articles.twofactor.passkey_domain"
+OTP_WEBAUTHN_HELPER_CLASS = "articles.twofactor.PasskeyHelper"
+SILENCED_SYSTEM_CHECKS = ["otp_webauthn.E030"]  # OTP_WEBAUTHN_ALLOWED_ORIGINS: see the helper
 # Wrong codes double the wait before the next try (1 s, 2 s, 4 s … up to an hour), per device.
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1

@@ -28,6 +28,7 @@ def serve_media(request, path):
 
 
 urlpatterns = [
+    path("admin/2fa/passkeys/", include("django_otp_webauthn.urls", namespace="otp_webauthn")),
     path("admin/2fa/", include((twofactor.urlpatterns, "signin"))),
     path("admin/", admin.site.urls),
     path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}favicon.ico")),

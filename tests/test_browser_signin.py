@@ -5,6 +5,7 @@ import base64
 import pytest
 from django_otp.oath import totp
 
+from articles.models import AuditEntry
 from tests.conftest import current_code, enrolled_device
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -78,3 +79,45 @@ def test_lockout_message_on_the_login_page(new_page, reporter, settings):
     enter_password(page, "rita")
     assert "sign-in is blocked until" in page.inner_text("#lockout-message")
     assert "/admin/login/" in page.url
+
+
+def add_virtual_authenticator(page):
+    """Chromium's built-in test authenticator: a passkey store that says yes, as a person
+    touching their fingerprint sensor would."""
+    devtools = page.context.new_cdp_session(page)
+    devtools.send("WebAuthn.enable")
+    devtools.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "internal",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )
+    return devtools
+
+
+def test_editor_adds_a_passkey_and_signs_in_with_it(new_page, editor):
+    page = new_page()
+    add_virtual_authenticator(page)
+    enter_password(page, "edith")
+    page.wait_for_url("**/admin/2fa/enrol/**")
+
+    page.click("#passkey-register-button")
+    page.wait_for_selector("#passkey-register-status-message[data-status-enum=success]")
+    page.click("#continue-link")
+    page.wait_for_url("**/admin/")
+    assert AuditEntry.objects.filter(action="2fa_added", user=editor).exists()
+
+    page.click("#logout-form button")
+    enter_password(page, "edith")
+    page.wait_for_url("**/admin/2fa/verify/**")
+    page.click("#passkey-verification-button")
+    page.wait_for_url("**/admin/")
+    page.goto("/admin/articles/article/")
+    assert page.url.endswith("/admin/articles/article/")
