@@ -1,5 +1,6 @@
 """Signing in at the desk: second factor, lockouts, and sessions that end with the account."""
 
+import io
 import os
 import subprocess
 import sys
@@ -256,3 +257,26 @@ def test_password_set_by_another_admin_ends_the_editors_sessions(client, editor,
     assert response.status_code == 302
     assertRedirects(client.get(DESK), f"{reverse('admin:login')}?next={DESK}",
                     fetch_redirect_response=False)
+
+
+def test_stolen_password_cannot_add_a_passkey_either(client, editor, reporter):
+    enrolled_device(editor)
+    sign_in(client, "edith")
+    response = client.post(reverse("otp_webauthn:credential-registration-begin"))
+    assert response.status_code == 403
+    assert client.get(DESK).status_code == 302
+    # Someone without a second factor yet may start making one.
+    first_timer = Client()
+    sign_in(first_timer, "rita")
+    begin = first_timer.post(reverse("otp_webauthn:credential-registration-begin"))
+    assert begin.status_code == 200
+
+
+def test_demo_printout_says_the_demo_logins_skip_the_second_factor_in_development(settings):
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    settings.DESK_2FA_REQUIRED = False
+    output = io.StringIO()
+    call_command("load_demo", stdout=output)
+    assert "these demo logins skip the second factor" in output.getvalue()
