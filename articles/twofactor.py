@@ -43,7 +43,7 @@ class CodeForm(forms.Form):
         max_length=16,
         help_text=gettext_lazy("The 6 digits your authenticator app shows, or a backup code."),
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+            attrs={"autocomplete": "one-time-code", "autofocus": True}
         ),
     )
 
@@ -94,7 +94,7 @@ def wrong_code_message(devices):
     return _("That code is not right. Try again.")
 
 
-def check_code(user, devices, code):
+def check_code(devices, code):
     """The device that accepts `code`; each refusal counts against the device's throttle."""
     with transaction.atomic():
         for device in devices:
@@ -113,21 +113,22 @@ def verify(request):
         return redirect_with_next("signin:enrol", request)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        devices = devices_for_code(devices, form.cleaned_data["code"])
-        until = throttled_until(devices)
+        candidates = devices_for_code(devices, form.cleaned_data["code"])
+        until = throttled_until(candidates)
         if until:
             form.add_error("code", throttled_message(until))
-        elif device := check_code(user, devices, form.cleaned_data["code"]):
+        elif device := check_code(candidates, form.cleaned_data["code"]):
             otp_login(request, device)
             audit.record(Action.SECOND_FACTOR_VERIFIED, detail=device.name)
             return redirect(next_url(request))
         else:
             audit.record(Action.SECOND_FACTOR_FAILED)
-            form.add_error("code", wrong_code_message(devices))
+            form.add_error("code", wrong_code_message(candidates))
     return page(
         request, "admin/signin/verify.html", form=form, title=_("Second factor"),
         has_passkey=any(isinstance(device, WebAuthnCredential) for device in devices),
         has_app=any(isinstance(device, TOTPDevice) for device in devices),
+        has_backup_codes=any(isinstance(device, StaticDevice) for device in devices),
     )
 
 
@@ -146,7 +147,7 @@ def enrol(request):
         until = throttled_until([device])
         if until:
             form.add_error("code", throttled_message(until))
-        elif check_code(user, [device], form.cleaned_data["code"]):
+        elif check_code([device], form.cleaned_data["code"]):
             device.refresh_from_db()
             device.confirmed = True
             device.save(update_fields=["confirmed"])
@@ -174,7 +175,7 @@ def enrol(request):
 @never_cache
 @login_required
 def overview(request):
-    """Where anyone signed in sees their second factor, and editors renew backup codes."""
+    """Where anyone signed in sees their second factors, adds one, or renews backup codes."""
     user = request.user
     if has_second_factor(user) and not user.is_verified():
         return redirect_with_next("signin:verify", request)
