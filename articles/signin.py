@@ -60,10 +60,12 @@ def has_second_factor(user):
 
 def is_gated(path):
     """Desk pages need the second factor; signing in, out and the 2FA pages themselves don't."""
+    if not path.startswith("/admin/"):
+        return False
     open_paths = (
         reverse("admin:login"), reverse("admin:logout"), reverse("admin:jsi18n"), "/admin/2fa/",
     )
-    return path.startswith("/admin/") and not path.startswith(open_paths)
+    return not path.startswith(open_paths)
 
 
 class SecondFactorMiddleware:
