@@ -7,8 +7,9 @@ PYTHON ?= $(shell for candidate in python3.13 python3.12 $$(ls -d /root/.pyenv/v
 	  if $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then command -v $$candidate; break; fi; done)
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Development values for `make run`; production reads its own environment (see .env.example).
-DEV_ENV := DEBUG=true HTTPS=false
+# Development values for `make run` (the demo logins may skip 2FA: README "Sign-in");
+# production reads its own environment (see .env.example).
+DEV_ENV := DEBUG=true HTTPS=false DESK_2FA_REQUIRED=false
 
 .PHONY: run test setup lint check clean serve bench
 

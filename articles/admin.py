@@ -24,7 +24,17 @@ from taggit.models import Tag
 from . import preview, renditions, workflow
 from .caching import purge_public_pages
 from .forms import ArticleAdminForm, ImageAdminForm, TransitionForm
-from .models import Article, ArticleUpdate, Author, Byline, Image, Section, StatusChange, Video
+from .models import (
+    Article,
+    ArticleUpdate,
+    AuditEntry,
+    Author,
+    Byline,
+    Image,
+    Section,
+    StatusChange,
+    Video,
+)
 from .views import render_preview
 
 admin.site.site_header = _("Newsroom desk")
@@ -701,3 +711,24 @@ class NewsroomTagAdmin(NoHiddenSaveAsNew, PurgesPublicPages, TagAdmin):
         if request.method == "POST":
             purge_public_pages()  # merged tags show on article, tag and feed pages
         return response
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The audit log: chief editors and superusers read it; nobody adds, edits or deletes."""
+
+    list_display = ["at", "action", "username", "target", "detail", "ip_address"]
+    list_filter = ["action", ("user", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["username", "target", "detail", "ip_address"]
+    date_hierarchy = "at"
+    list_select_related = ["user"]
+    fields = ["at", "action", "user", "username", "ip_address", "target", "detail"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

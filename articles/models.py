@@ -722,3 +722,52 @@ class Rendition(models.Model):
 
     def __str__(self):
         return self.file.name
+
+
+class AuditEntry(models.Model):
+    """One thing that happened to the desk's security: who, when, from where, what.
+
+    Written by `articles.audit` only; nobody edits or deletes entries through the admin.
+    """
+
+    class Action(models.TextChoices):
+        SIGN_IN = "sign_in", _("Signed in")
+        SIGN_IN_FAILED = "sign_in_failed", _("Sign-in failed")
+        SIGN_OUT = "sign_out", _("Signed out")
+        LOCKED_OUT = "locked_out", _("Locked out")
+        SECOND_FACTOR_VERIFIED = "2fa_verified", _("Second factor verified")
+        SECOND_FACTOR_FAILED = "2fa_failed", _("Second factor wrong")
+        SECOND_FACTOR_ADDED = "2fa_added", _("Second factor added")
+        SECOND_FACTOR_REMOVED = "2fa_removed", _("Second factor removed")
+        TRANSITION = "transition", _("Workflow transition")
+        PERMISSIONS = "permissions", _("Permissions changed")
+        DELETION = "deletion", _("Deleted")
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Who did it (for a failed sign-in: the account tried, if it exists)."),
+    )
+    username = models.CharField(
+        _("username"),
+        max_length=150,
+        blank=True,
+        help_text=_("As typed or as it was at the time; kept when the account is deleted."),
+    )
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    target = models.CharField(_("object"), max_length=300, blank=True)
+    detail = models.TextField(_("detail"), blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log")
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.username} {self.target}".strip()

@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
+from . import audit
 from .caching import purge_public_pages
-from .models import Article, StatusChange
+from .models import Article, AuditEntry, StatusChange
 
 Status = Article.Status
 
@@ -187,6 +188,12 @@ def transition(article, action, user, note="", *, publish_at=None, now=None, che
         note=note,
         published_at=changes.get("published_at"),
         created_at=now,
+    )
+    audit.record(
+        AuditEntry.Action.TRANSITION,
+        user=user,
+        target=audit.describe(current),
+        detail=f"{current.status} → {rule.target} ({action})" + (f": {note}" if note else ""),
     )
     for field, value in changes.items():
         setattr(article, field, value)

@@ -1,5 +1,6 @@
 """Settings for Newsroom: every knob comes from the environment (see .env.example)."""
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -40,6 +41,11 @@ INSTALLED_APPS = [
     "reversion",
     "reversion_compare",
     "django_prose_editor",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
+    "axes",
     "articles",
 ]
 
@@ -54,8 +60,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "articles.audit.AuditContextMiddleware",
+    "articles.signin.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that it sees the login view's answer and can replace it with the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -230,6 +241,48 @@ SECURE_CSP["img-src"] += MEDIA_ORIGINS
 SECURE_CSP["media-src"] += MEDIA_ORIGINS
 
 LOGIN_URL = "admin:login"
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username or address before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Sign-in hardening (README "Sign-in"). Every counter and every second-factor state lives in
+# the database, never in one app server's memory.
+# Editors, chief editors and superusers need a second factor; reporters may add one. Only a
+# DEBUG development server (`make run`) may let the demo logins skip it.
+DESK_2FA_REQUIRED = env.bool("DESK_2FA_REQUIRED", default=True)
+if not DESK_2FA_REQUIRED and not DEBUG:
+    raise ImproperlyConfigured(
+        "DESK_2FA_REQUIRED=false is for the development server only (it needs DEBUG=true). "
+        "Remove it from the production environment."
+    )
+OTP_TOTP_ISSUER = env.str("NEWSROOM_NAME", default="Newsroom")
+# Passkeys (django-otp-webauthn) as a second factor only: never instead of the password, so
+# the lockouts below always apply. A passkey belongs to the host name it was made on; the
+# allowed origin is the request's own, whose host ALLOWED_HOSTS has already vetted.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
+OTP_WEBAUTHN_RP_ID_CALLABLE = "articles.twofactor.passkey_domain"
+OTP_WEBAUTHN_HELPER_CLASS = "articles.twofactor.PasskeyHelper"
+SILENCED_SYSTEM_CHECKS = ["otp_webauthn.E030"]  # OTP_WEBAUTHN_ALLOWED_ORIGINS: see the helper
+# Wrong codes double the wait before the next try (1 s, 2 s, 4 s … up to an hour), per device.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# Failed sign-ins: after AXES_FAILURE_LIMIT failures for one username, or from one address,
+# that username or address is refused for SIGNIN_LOCKOUT_MINUTES after its last failure.
+AXES_FAILURE_LIMIT = env.int("SIGNIN_FAILURE_LIMIT", default=5)
+SIGNIN_LOCKOUT_MINUTES = env.int("SIGNIN_LOCKOUT_MINUTES", default=15)
+AXES_COOLOFF_TIME = timedelta(minutes=SIGNIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "articles.signin.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "articles.signin.client_ip"
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins go to our audit log instead
+AXES_VERBOSE = False
+# How many proxies in front of the app append to X-Forwarded-For (nginx, a load balancer).
+# 0: the header is ignored and the connecting address counts, since any client can send it.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # Sessions live in the database (Django's default engine): any app server can serve any
 # signed-in request; nothing a request needs is kept in one process's memory.
 

@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView, TemplateView
 from django.views.static import serve
 
+from articles import twofactor
 from articles.admin import view_on_site
 from articles.sitemaps import (
     ArticleSitemap,
@@ -34,6 +35,8 @@ urlpatterns = [
         admin.site.admin_view(view_on_site),
         name="view_on_site",
     ),
+    path("admin/2fa/passkeys/", include("django_otp_webauthn.urls", namespace="otp_webauthn")),
+    path("admin/2fa/", include((twofactor.urlpatterns, "signin"))),
     path("admin/", admin.site.urls),
     path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}favicon.ico")),
     path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": sitemaps}, name="sitemap"),

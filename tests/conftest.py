@@ -6,11 +6,17 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP, totp
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image as PILImage
 
 from articles import workflow
 from articles.models import Article, Author, Byline, Image, Section
+from articles.signin import has_second_factor, second_factor_required
 
 ROLES = {
     "reporter": "Reporters",
@@ -26,6 +32,52 @@ def make_user(username, group=None, **extra):
     if group:
         user.groups.add(Group.objects.get(name=group))
     return user
+
+
+def enrolled_device(user):
+    """The user's authenticator app, set up as the enrol page would (one is made if needed)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="Test phone", confirmed=True)
+
+
+def current_code(device):
+    """What the authenticator app shows now."""
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits):0{device.digits}d}"
+
+
+def second_factor_code(user):
+    """A code the verify page accepts now: the app's, or a backup code if the app's code of
+    this 30-second step was already used (TOTP codes are good once)."""
+    device = enrolled_device(user)
+    if device.last_t < TOTP(device.bin_key, device.step, device.t0, device.digits).t():
+        return current_code(device)
+    backup, _created = StaticDevice.objects.get_or_create(user=user, name="backup")
+    return backup.token_set.create(token=StaticToken.random_token()).token
+
+
+_plain_force_login = Client.force_login
+
+
+def verified_force_login(client, user, backend=None):
+    """Sign in as `user` and, where the desk asks for a second factor, verify one: the session
+    then holds the device id the verify page would have stored, and the second-factor
+    middleware checks it on every request as in production."""
+    _plain_force_login(client, user, backend)
+    if second_factor_required(user) or has_second_factor(user):
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = enrolled_device(user).persistent_id
+        session.save()
+
+
+@pytest.fixture(autouse=True)
+def desk_logins_pass_the_second_factor(monkeypatch):
+    """`client.force_login` in tests signs in with a verified second factor; tests of the
+    second factor itself sign in through the login page (or `password_only_login`)."""
+    monkeypatch.setattr(Client, "force_login", verified_force_login)
+
+
+def password_only_login(client, user):
+    _plain_force_login(client, user)
 
 
 @pytest.fixture
@@ -259,6 +311,8 @@ def role_groups(transactional_db):
 
     groups_migration = importlib.import_module("articles.migrations.0002_editorial_groups")
     groups_migration.create_groups(apps, None)
+    audit_migration = importlib.import_module("articles.migrations.0008_audit_log")
+    audit_migration.let_chief_editors_read_the_audit_log(apps, None)
 
 
 @pytest.fixture
@@ -279,8 +333,16 @@ def new_page(browser, live_server, role_groups):
 
 
 def log_in(page, username, password="correct horse battery staple"):
+    """Sign in at the desk with the password and, where the desk asks, a second factor."""
+    user = User.objects.get(username=username)
+    needs_code = second_factor_required(user) or has_second_factor(user)
+    code = second_factor_code(user) if needs_code else None
     page.goto("/admin/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("input[type=submit]")
+    if needs_code:
+        page.wait_for_url("**/admin/2fa/verify/**")
+        page.fill("#id_code", code)
+        page.click("#verify-form input[type=submit]")
     page.wait_for_url("**/admin/")

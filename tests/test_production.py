@@ -27,7 +27,7 @@ from django.test import RequestFactory
 
 from articles.models import Article
 from newsroom import db_router
-from tests.conftest import article_form_data, change_url, make_article
+from tests.conftest import article_form_data, change_url, make_article, second_factor_code
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery staple"
@@ -217,6 +217,13 @@ class Browser:
             "csrfmiddlewaretoken": self.csrf_token(),
         })
         assert (status, headers["Location"]) == (302, "/admin/"), "login refused"
+        # The desk asks for the second factor; the verified state is kept in the session.
+        user = User.objects.get(username=username)
+        status, headers, _ = self.request("/admin/2fa/verify/?next=/admin/", {
+            "code": second_factor_code(user), "next": "/admin/",
+            "csrfmiddlewaretoken": self.csrf_token(),
+        })
+        assert (status, headers["Location"]) == (302, "/admin/"), "second factor refused"
 
     def save_article(self, article, **changes):
         self.request(change_url(article))  # the form, as an editor opens it

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0006_import_keys'),
+        ('articles', '0008_audit_log'),
     ]
 
     operations = [

@@ -51,3 +51,13 @@ class Command(BaseCommand):
             cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
             self.stdout.write("  " + "  ".join(cells).rstrip())
         self.stdout.write("\nThese passwords are new on every run of load_demo.")
+        if settings.DESK_2FA_REQUIRED:
+            self.stdout.write(
+                "Editors, chief editors and the superuser set up a second factor (an "
+                "authenticator app) at their first sign-in."
+            )
+        else:
+            self.stdout.write(
+                "DESK_2FA_REQUIRED=false (development only): these demo logins skip the "
+                "second factor; every other account still needs one."
+            )
