@@ -16,6 +16,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django_otp_webauthn.admin import WebAuthnCredentialAdmin
+from django_otp_webauthn.models import WebAuthnCredential
 from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 from taggit.admin import TagAdmin
@@ -732,3 +734,8 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# django-otp-webauthn ships this admin without registering it; superusers remove a lost passkey
+# here (README, "Sign-in"). Nobody else has permissions on credentials.
+admin.site.register(WebAuthnCredential, WebAuthnCredentialAdmin)

@@ -258,6 +258,9 @@ if not DESK_2FA_REQUIRED and not DEBUG:
         "Remove it from the production environment."
     )
 OTP_TOTP_ISSUER = env.str("NEWSROOM_NAME", default="Newsroom")
+# Superusers remove a colleague's lost device in the admin, but never read its secret: no TOTP
+# key, QR code or backup codes there (with them one could sign in as that colleague).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Passkeys (django-otp-webauthn) as a second factor only: never instead of the password, so
 # the lockouts below always apply. A passkey belongs to the host name it was made on; the
 # allowed origin is the request's own, whose host ALLOWED_HOSTS has already vetted.

@@ -1,16 +1,22 @@
 """Helpers for the attack suites: database snapshots, admin URL enumeration, HTML inspection."""
 
+import json
 from html.parser import HTMLParser
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 from reversion.models import Revision, Version
 from taggit.models import Tag, TaggedItem
 
 from articles.models import (
     Article,
     ArticleUpdate,
+    AuditEntry,
     Author,
     Byline,
     Image,
@@ -64,13 +70,18 @@ SNAPSHOT_MODELS = [
 ]
 
 
-def database_snapshot():
-    """Every row of the tables above, as plain values, to compare before and after."""
-    snapshot = {
-        model.__name__: list(model.objects.order_by("pk").values())
-        for model in SNAPSHOT_MODELS
-    }
-    for user in snapshot["User"]:
+# Second factors, lockouts and the audit log, for the sign-in attacks (signing in writes to
+# some of them, so take this snapshot once the attacker is signed in).
+SIGNIN_MODELS = [
+    TOTPDevice, StaticDevice, StaticToken, WebAuthnCredential, AccessAttempt, AccessFailureLog,
+    AccessLog, AuditEntry,
+]
+
+
+def database_snapshot(models=SNAPSHOT_MODELS):
+    """Every row of `models`, as plain values, to compare before and after."""
+    snapshot = {model.__name__: list(model.objects.order_by("pk").values()) for model in models}
+    for user in snapshot.get("User", []):
         del user["last_login"]  # signing in is not a change an attacker made
     return snapshot
 
@@ -125,3 +136,26 @@ def parse_html(text):
     finder.feed(text)
     finder.close()
     return finder
+
+
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "poster", "data", "srcset",
+                  "data-embed-src", "xlink:href", "content"}
+
+
+def assert_inert_html(text, where):
+    """Nothing of the payload became an element, an event handler or a script URL."""
+    page = parse_html(text)
+    for tag, attributes in page.elements:
+        assert not (tag == "img" and attributes.get("src") == "x"), where
+        assert tag != "iframe" or "javascript" not in attributes.get("src", ""), where
+        for name, value in attributes.items():
+            assert not (name.startswith("on") and "__xss" in value), (where, tag, name)
+            if name in URL_ATTRIBUTES:
+                scheme = value.strip().lower().split(":")[0]
+                assert scheme not in ("javascript", "vbscript", "data"), (where, tag, name, value)
+    for attributes, code in page.scripts:
+        if attributes.get("type") in ("application/ld+json", "application/json"):
+            json.loads(code)  # a payload that closed the element early breaks the JSON
+            assert "</script" not in code.lower(), where
+        else:
+            assert "__xss" not in code, (where, attributes)
