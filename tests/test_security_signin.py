@@ -380,6 +380,30 @@ def test_passkey_verification_offers_only_the_users_own_keys(client, editor, fac
     assert vera_id not in response.content.decode()
 
 
+def b64url(data):
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def test_a_colleagues_passkey_does_not_verify_ones_own_session(client, editor, factors):
+    """Edith relays an assertion made with Vera's passkey: refused before its signature is
+    even checked, and her session stays unverified."""
+    enrolled_device(editor)
+    password_only_login(client, editor)
+    client.post(reverse("otp_webauthn:credential-authentication-begin"), "{}",
+                content_type="application/json")
+    assertion = {
+        "id": b64url(b"vera-credential-id"), "rawId": b64url(b"vera-credential-id"),
+        "type": "public-key", "clientExtensionResults": {},
+        "response": {"clientDataJSON": b64url(b"{}"), "authenticatorData": b64url(b"x" * 37),
+                     "signature": b64url(b"signature"), "userHandle": None},
+    }
+    response = client.post(reverse("otp_webauthn:credential-authentication-complete"),
+                           json.dumps(assertion), content_type="application/json")
+    assert response.status_code == 403
+    assert response.json()["code"] == "credential_user_mismatch"
+    assert client.get("/admin/").status_code == 302
+
+
 # The audit log
 
 
