@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='article',
-            index=models.Index(condition=models.Q(('status', 'published')), fields=['published_at'], name='article_live_idx'),
+            index=models.Index(condition=models.Q(('status', 'published')), fields=['published_at', 'status'], name='article_live_idx'),
         ),
         migrations.AddIndex(
             model_name='article',
