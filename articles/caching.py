@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, set_response_etag
 
 from .models import Article
 
@@ -153,6 +153,10 @@ class PublicPageCacheMiddleware:
         )
         if hasattr(response, "render") and callable(response.render):
             response = response.render()
+        if not response.has_header("ETag"):
+            # The one ConditionalGetMiddleware would make, hashed once here instead of over
+            # the whole page again on every hit.
+            set_response_etag(response)
         if seconds > 0:
             entry = {"response": response, "expires": time.time() + seconds}
             cache.set(key, entry, seconds)

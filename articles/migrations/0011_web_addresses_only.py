@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0008_audit_log'),
+        ('articles', '0009_live_and_tag_indexes'),
     ]
 
     operations = [

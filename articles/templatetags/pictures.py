@@ -5,13 +5,18 @@ image's row (see articles/renditions.py).
 """
 
 from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from .. import renditions
 
 register = template.Library()
 
+LOADING_EAGER = mark_safe('loading="eager" fetchpriority="high"')
+LOADING_LAZY = mark_safe('loading="lazy"')
 
-@register.inclusion_tag("articles/_picture.html")
+
+@register.simple_tag
 def picture(image, sizes="100vw", crop="full", lead=False, img_class="", max_width=None):
     """{% picture image sizes="(min-width: 46rem) 44rem, 100vw" crop="16:9" lead=True %}
 
@@ -19,16 +24,34 @@ def picture(image, sizes="100vw", crop="full", lead=False, img_class="", max_wid
     crop: "full" (the master's own shape), "3:2", "16:9" or "1:1", around the focal point.
     lead: the page's most important picture, loaded first instead of lazily.
     img_class: the <img>'s class. max_width: leave larger widths out of the srcset.
+
+    Built with format_html rather than an included template: a page of cards has twenty of
+    them, and a sub-template per picture was a quarter of a list page's rendering time.
     """
-    if not renditions.has_renditions(image):
-        return {"image": image, "picture": None, "lead": lead, "img_class": img_class}
-    return {
-        "image": image,
-        "picture": renditions.picture(image, crop, max_width),
-        "sizes": sizes,
-        "lead": lead,
-        "img_class": img_class,
-    }
+    css_class = format_html(' class="{}"', img_class) if img_class else ""
+    loading = LOADING_EAGER if lead else LOADING_LAZY
+    if renditions.has_renditions(image):
+        found = renditions.picture(image, crop, max_width)
+        sources = format_html_join(
+            "",
+            '<source type="{}" srcset="{}" sizes="{}">',
+            ((mime_type, srcset, sizes) for mime_type, srcset in found.sources),
+        )
+        return format_html(
+            '<picture>{}<img{} src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}" '
+            '{} decoding="async"></picture>',
+            sources, css_class, found.src, found.srcset, sizes, found.width, found.height,
+            image.alt_text, loading,
+        )
+    if image and image.file:
+        size = ""
+        if image.width:
+            size = format_html(' width="{}" height="{}"', image.width, image.height)
+        return format_html(
+            '<img{} src="{}" alt="{}"{} {} decoding="async">',
+            css_class, image.file.url, image.alt_text, size, loading,
+        )
+    return ""
 
 
 @register.simple_tag
