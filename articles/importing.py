@@ -13,9 +13,9 @@ import operator
 import re
 import unicodedata
 from collections import Counter
-from functools import reduce
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import reduce
 from pathlib import Path
 
 import reversion
