@@ -24,7 +24,7 @@ from django.contrib.auth.models import Permission, User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
@@ -333,6 +333,10 @@ class ImportStep:
         from the admin. It is taken after the byline and updates are written so that it
         holds them too, and outside the save so that the row is serialised once.
         """
+        # The byline's authors come with it: each version names its byline by author.
+        prefetch_related_objects(
+            [article], Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+        )
         with reversion.create_revision(manage_manually=True, atomic=False):
             reversion.set_user(user)
             reversion.set_comment("Imported")
