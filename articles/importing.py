@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import reduce
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import reversion
 from django.conf import settings
@@ -568,21 +569,38 @@ class ImportStep:
 
     def picture_bytes(self, wanted):
         if wanted.path and self.media_dir:
-            path = (self.media_dir / wanted.path).resolve()  # follows symlinks, then checks
-            if not path.is_relative_to(self.media_dir):
-                raise Refused(f"{wanted.path} is outside --media-dir")
+            path = self.media_file(wanted.path)
             if path.is_file():
-                if path.stat().st_size > settings.IMAGE_MAX_BYTES:
-                    raise Refused(f"{wanted.path} is larger than the image limit")
-                return path.read_bytes(), path.name
+                return self.read_media_file(path, wanted.path)
             if not wanted.url:
                 raise Refused(f"{wanted.path} is not in --media-dir")
+        elif wanted.url and self.media_dir:
+            # An address without a path (ninjs, feeds): the file may sit in --media-dir
+            # under the end of the address, e.g. images/2025/05/harbour.jpg of
+            # https://news.example.org/media/images/2025/05/harbour.jpg.
+            parts = [unquote(part) for part in urlsplit(wanted.url).path.split("/") if part]
+            for start in range(len(parts)):
+                relative = "/".join(parts[start:])
+                path = self.media_file(relative)
+                if path.is_file():
+                    return self.read_media_file(path, relative)
         if wanted.url:
             fetched = self.fetch(wanted.url, max_bytes=settings.IMAGE_MAX_BYTES)
             return fetched.content, Path(fetched.url.split("?")[0]).name or "image"
         if wanted.path:
             raise Refused(f"{wanted.path} needs --media-dir")
         raise Refused("the image has neither a file nor an address")
+
+    def media_file(self, relative):
+        path = (self.media_dir / relative).resolve()  # follows symlinks, then checks
+        if not path.is_relative_to(self.media_dir):
+            raise Refused(f"{relative} is outside --media-dir")
+        return path
+
+    def read_media_file(self, path, relative):
+        if path.stat().st_size > settings.IMAGE_MAX_BYTES:
+            raise Refused(f"{relative} is larger than the image limit")
+        return path.read_bytes(), path.name
 
     def lead_image(self, record, picture, stored):
         if picture is None:
