@@ -628,8 +628,12 @@ class ImportStep:
             image.alt_text = record.headline[:300]
         if self.dry_run:
             return None  # validated, never stored: a dry run writes no file
-        image.save()
-        stored.extend(field for field in (image.file, image.original) if field)
+        try:
+            image.save()
+        finally:
+            # The files are stored before the row is inserted, which may still fail (a focal
+            # point out of range): name them for removal either way.
+            stored.extend(f for f in (image.file, image.original) if f and f._committed)
         return image
 
     def warn(self, record, text):

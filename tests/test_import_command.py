@@ -530,3 +530,22 @@ def test_an_item_that_fails_after_storing_its_picture_leaves_no_file(tmp_path, s
     originals = Path(settings.STORAGES["originals"]["OPTIONS"]["location"])
     for root in (Path(settings.MEDIA_ROOT), originals):
         assert not [p for p in root.rglob("*") if p.is_file()] if root.exists() else True
+
+
+@pytest.mark.django_db
+def test_a_picture_whose_row_is_refused_leaves_no_file(tmp_path, settings):
+    (tmp_path / "pic.png").write_bytes(png_bytes())
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps({"format": "newsroom-export", "version": 1, "articles": [{
+        "source": "elsewhere", "external_id": "1", "headline": "Off the edge",
+        "body": "<p>Text</p>", "status": "draft",
+        # Outside the picture: the database refuses the image row after its files were stored.
+        "lead_image": {"path": "pic.png", "alt_text": "A square", "credit": "Us",
+                       "focal_x": 7, "focal_y": 0.5},
+    }]}))
+    out, _err = run(export, "--media-dir", tmp_path, expect_error=True)
+    assert "1 refused" in summary_line(out)
+    assert counts()["Article"] == counts()["Image"] == 0
+    originals = Path(settings.STORAGES["originals"]["OPTIONS"]["location"])
+    for root in (Path(settings.MEDIA_ROOT), originals):
+        assert not [p for p in root.rglob("*") if p.is_file()] if root.exists() else True
