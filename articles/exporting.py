@@ -23,11 +23,20 @@ their authors, sections, tags, lead images, translations, updates and statuses:
 Image files are copied into the `media_dir` folder given to the export (the original as
 uploaded where we kept it), and `path` is relative to that folder; without a folder `path`
 is null and only `source_url` says where the picture came from.
+
+ninjs items (schema 2.2) carry the lead image as an association of type "picture": caption
+and alt text as descriptions (roles "caption" and "alt": ninjs has no alt-text field of its
+own), the credit as `by` and `copyrightholder`, and one rendition with the absolute address
+of the file we serve, its content type, width and height. With a `media_dir`, that file is
+copied there under its path in the media storage, where `import_articles --media-dir` finds
+it by the end of the address.
 """
 
 import json
+import mimetypes
 import shutil
 from pathlib import Path
+from urllib.parse import urljoin
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -92,15 +101,21 @@ def write_json(out, queryset, *, media_dir=None, now=None):
     return count
 
 
-def write_ninjs(out, queryset, *, now=None):
-    """Write a JSON array of ninjs 2.x items, article by article; returns a count."""
+def write_ninjs(out, queryset, *, site_url="", media_dir=None, now=None):
+    """Write a JSON array of ninjs 2.2 items, article by article; returns a count.
+
+    `site_url` (scheme and host) makes picture addresses absolute when MEDIA_URL is a path.
+    """
     now = now or timezone.now()
     out.write("[\n")
     count = 0
     for article in ordered(queryset):
         if count:
             out.write(",\n")
-        out.write(json.dumps(ninjs_item(article, now), ensure_ascii=False))
+        item = ninjs_item(article, now)
+        if article.lead_image:
+            item["associations"] = [ninjs_picture(article.lead_image, site_url, media_dir)]
+        out.write(json.dumps(item, ensure_ascii=False))
         count += 1
     out.write("\n]\n")
     return count
@@ -178,10 +193,7 @@ def image_data(image, media_dir):
     if media_dir:
         stored = image.original if image.original else image.file
         path = f"images/{image.pk}-{Path(stored.name).name}"
-        target = Path(media_dir) / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with stored.open("rb") as source, target.open("wb") as copy:
-            shutil.copyfileobj(source, copy)
+        copy_file(stored, Path(media_dir) / path)
     return {
         "path": path,
         "source_url": image.source_url,
@@ -191,6 +203,12 @@ def image_data(image, media_dir):
         "focal_x": image.focal_x,
         "focal_y": image.focal_y,
     }
+
+
+def copy_file(stored, target):
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with stored.open("rb") as source, target.open("wb") as copy:
+        shutil.copyfileobj(source, copy)
 
 
 def ninjs_item(article, now):
@@ -208,10 +226,39 @@ def ninjs_item(article, now):
                           "value": article.teaser}],
         "bodies": [{"role": "main", "contenttype": "text/html", "value": article.body}],
         "by": ", ".join(byline.author.name for byline in article.bylines.all()),
-        "keywords": sorted(tag.name for tag in article.tags.all()),
     }
     if status == "scheduled":
         item["embargoed"] = when(article.published_at)
-    if article.section:
-        item["subjects"] = [{"name": article.section.name, "rel": "section"}]
+    # ninjs 2 has no keywords: tags are subjects the article is about, beside its section.
+    subjects = [{"name": article.section.name, "rel": "section"}] if article.section else []
+    subjects += [{"name": name, "rel": "about"}
+                 for name in sorted(tag.name for tag in article.tags.all())]
+    if subjects:
+        item["subjects"] = subjects
     return item
+
+
+def ninjs_picture(image, site_url, media_dir):
+    if media_dir:
+        copy_file(image.file, Path(media_dir) / image.file.name)
+    descriptions = [
+        {"role": role, "contenttype": "text/plain", "value": value}
+        for role, value in (("caption", image.caption), ("alt", image.alt_text))
+        if value
+    ]
+    picture = {
+        "name": "leadimage",
+        "uri": f"{OWN_SOURCE}:image-{image.pk}",
+        "type": "picture",
+        "descriptions": descriptions,
+        "renditions": [{
+            "name": "baseimage",
+            "href": urljoin(site_url + "/", image.file.url),
+            "contenttype": mimetypes.guess_type(image.file.name)[0] or "image/jpeg",
+            "width": image.width,
+            "height": image.height,
+        }],
+    }
+    if image.credit:
+        picture["by"] = picture["copyrightholder"] = image.credit
+    return picture

@@ -9,12 +9,15 @@ Statuses change only through `workflow.transition`, as the dedicated "importer" 
 import hashlib
 import html
 import json
+import operator
 import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import reduce
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import reversion
 from django.conf import settings
@@ -22,9 +25,11 @@ from django.contrib.auth.models import Permission, User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
+from taggit.models import Tag
 
 from . import workflow
 from .caching import purge_public_pages
@@ -165,6 +170,12 @@ class ImportStep:
         self.summary = summary
         self.wrote = False
         self._user = None
+        # Sections, authors and tags met earlier in this run, by lower-case key. A row enters
+        # only once its item's transaction has committed (`remember`): a row created by an
+        # item that then rolled back no longer exists and must not be handed to the next one.
+        self._sections = {}
+        self._authors = {}
+        self._tags = {}
 
     # One item.
 
@@ -206,10 +217,17 @@ class ImportStep:
                 return "conflict"
         # Fetching and decoding a picture can take seconds: do it before taking any lock.
         picture = self.picture(record)
-        with transaction.atomic():
-            created = self.write(record, fields, picture, version)
-            if self.dry_run:
-                transaction.set_rollback(True)
+        stored = []  # files this item wrote to storage
+        try:
+            with transaction.atomic():
+                created = self.write(record, fields, picture, version, existing, stored)
+                if self.dry_run:
+                    transaction.set_rollback(True)
+        except BaseException:
+            # Django has no on-rollback hook: a file stored by an item whose rows rolled back
+            # would be left behind with no image pointing at it, so remove it here.
+            delete_files(stored)
+            raise
         if not self.dry_run:
             self.wrote = True
         if created:
@@ -267,20 +285,21 @@ class ImportStep:
 
     # Writing, inside the item's transaction.
 
-    def write(self, record, fields, picture, version):
+    def write(self, record, fields, picture, version, existing, stored):
         user = self.user()
-        article = Article.objects.select_for_update().filter(
-            source=record.source, external_id=record.external_id
-        ).first()
+        article = existing and Article.objects.select_for_update().filter(pk=existing.pk).first()
         created = article is None
         if created:
+            # No lock to take for a new row: should a concurrent run create the same item
+            # meanwhile, the unique (source, external_id) constraint refuses this one, and a
+            # re-run updates it.
             article = Article(source=record.source, external_id=record.external_id,
                               created_by=user)
         extras = getattr(record, "extras", None) or {}
         for name, value in fields.items():
             setattr(article, name, value)
         article.section = self.section(record, extras)
-        article.lead_image = self.lead_image(record, picture) or (
+        article.lead_image = self.lead_image(record, picture, stored) or (
             None if created else article.lead_image
         )
         article.updated_by = user
@@ -288,33 +307,54 @@ class ImportStep:
         if isinstance(extras.get("desk_editor"), dict):
             desk = extras["desk_editor"]
             article.desk_editor = self.author(desk.get("name"), desk.get("login"), desk)
-        with reversion.create_revision():
-            reversion.set_user(user)
-            reversion.set_comment("Imported")
+        if not created:
+            article.version += 1
+        # What the next run compares against, written with the row rather than afterwards:
+        # no transition below changes `version`.
+        article.external_version = version[:100]
+        article.imported_at = self.now
+        article.imported_version = article.version
+        article.save()
+        self.bylines(article, record, extras, created)
+        if "updates" in extras:
             if not created:
-                article.version += 1
-            article.save()
-            self.bylines(article, record, extras)
-            if "updates" in extras:
                 article.updates.all().delete()
-                ArticleUpdate.objects.bulk_create(
-                    ArticleUpdate(article=article, kind=u["kind"], text=clean_html(u["text"]),
-                                  created_at=u["created_at"])
-                    for u in extras["updates"]
-                )
-        article.tags.set([name[:100] for name in record.tags], clear=False)
+            ArticleUpdate.objects.bulk_create(
+                ArticleUpdate(article=article, kind=u["kind"], text=clean_html(u["text"]),
+                              created_at=u["created_at"])
+                for u in extras["updates"]
+            )
+        self.set_tags(article, record.tags, created)
         videos = [video for video in record.videos if web_url(video.url)]
         for video in record.videos:
             if video not in videos:
                 self.warn(record, f"video {video.url[:100]!r} left out: not a web address")
-        article.videos.set([self.video(video) for video in videos])
+        if videos or not created:
+            article.videos.set([self.video(video) for video in videos])
+        self.save_revision(article, user)
         self.move(article, record, extras)
-        changes = {"external_version": version[:100], "imported_at": self.now,
-                   "imported_version": article.version}
         if extras.get("first_published_at") and article.first_published_at:
-            changes["first_published_at"] = extras["first_published_at"]
-        Article.objects.filter(pk=article.pk).update(**changes)
+            Article.objects.filter(pk=article.pk).update(
+                first_published_at=extras["first_published_at"]
+            )
         return created
+
+    def save_revision(self, article, user):
+        """Keep the article as imported in its history: one revision, a handful of queries.
+
+        Editors compare their edits against this revision and can restore it; without it the
+        first revision would be their own edit and the imported text could not be recovered
+        from the admin. It is taken after the byline and updates are written so that it
+        holds them too, and outside the save so that the row is serialised once.
+        """
+        # The byline's authors come with it: each version names its byline by author.
+        prefetch_related_objects(
+            [article], Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+        )
+        with reversion.create_revision(manage_manually=True, atomic=False):
+            reversion.set_user(user)
+            reversion.set_comment("Imported")
+            reversion.add_to_revision(article)
 
     def user(self):
         if self._user is not None:
@@ -338,26 +378,30 @@ class ImportStep:
         name = " ".join((self.section_override or record.section or "").split())[:100]
         if not name:
             return None
+        if name.lower() in self._sections:
+            return self._sections[name.lower()]
         found = Section.objects.filter(name__iexact=name).first()
-        if found:
-            return found
-        details = extras.get("section") or {}
-        slug = free_slug(Section, details.get("slug") or slugify(name)[:90] or "section")
-        return Section.objects.create(
-            name=name, slug=slug, description=details.get("description", ""),
-            order=details.get("order", 0),
-        )
+        if not found:
+            details = extras.get("section") or {}
+            slug = free_slug(Section, details.get("slug") or slugify(name)[:90] or "section")
+            found = Section.objects.create(
+                name=name, slug=slug, description=details.get("description", ""),
+                order=details.get("order", 0),
+            )
+        remember(self._sections, name.lower(), found)
+        return found
 
-    def bylines(self, article, record, extras):
+    def bylines(self, article, record, extras, created):
         details = extras.get("authors") or [{} for _author in record.authors]
         authors = []
         for author, detail in zip(record.authors, details, strict=False):
             found = self.author(author.name, author.login, detail)
             if found and found not in authors:
                 authors.append(found)
-        current = [byline.author_id for byline in article.bylines.all()]
+        current = [] if created else [byline.author_id for byline in article.bylines.all()]
         if current != [author.pk for author in authors]:
-            article.bylines.all().delete()
+            if current:
+                article.bylines.all().delete()
             Byline.objects.bulk_create(
                 Byline(article=article, author=author, position=position)
                 for position, author in enumerate(authors)
@@ -367,6 +411,18 @@ class ImportStep:
         detail = detail or {}
         name = " ".join((name or "").split())[:150]
         login = (login or "").strip()[:150]
+        keys = [key for key in (("login", login), ("name", name.lower())) if key[1]]
+        for key in keys:
+            if key in self._authors and (key[0] == "login" or not login
+                                         or self._authors[key].login == login):
+                return self._authors[key]
+        found = self.find_or_create_author(name, login, detail)
+        for key in keys:
+            if found:
+                remember(self._authors, key, found)
+        return found
+
+    def find_or_create_author(self, name, login, detail):
         if login:
             found = Author.objects.filter(login=login).first()
             if found:
@@ -393,6 +449,44 @@ class ImportStep:
             **{key: detail[key] for key in AUTHOR_DETAILS if detail.get(key)},
             **{key: web_url(detail.get(key)) for key in AUTHOR_LINKS},
         )
+
+    def set_tags(self, article, names, created):
+        tags = self.tags(names)
+        if created:
+            # A new article has no tags to compare with: one INSERT for all of them, where
+            # taggit's add() runs a get_or_create per tag.
+            article.tags.through.objects.bulk_create(
+                article.tags.through(content_object=article, tag=tag) for tag in tags
+            )
+        else:
+            article.tags.set(tags)
+
+    def tags(self, names):
+        """Tag rows for `names`, one per name whatever its case (TAGGIT_CASE_INSENSITIVE).
+
+        Runs at most one query for the names this run has not met yet, plus one INSERT per
+        new tag.
+        """
+        wanted = {}
+        for name in names:
+            name = " ".join(name.split())[:100]
+            if name:
+                wanted.setdefault(name.lower(), name)
+        missing = [key for key in wanted if key not in self._tags]
+        found = {}
+        if missing:
+            query = reduce(operator.or_, (Q(name__iexact=wanted[key]) for key in missing))
+            for tag in Tag.objects.filter(query).order_by("pk"):
+                found.setdefault(tag.name.lower(), tag)
+        tags = []
+        for key, name in wanted.items():
+            tag = self._tags.get(key) or found.get(key)
+            if tag is None:
+                tag = Tag.objects.create(name=name)
+            if key not in self._tags:
+                remember(self._tags, key, tag)
+            tags.append(tag)
+        return tags
 
     def video(self, video):
         found = Video.objects.filter(url=video.url).first()
@@ -489,15 +583,21 @@ class ImportStep:
 
     def picture_bytes(self, wanted):
         if wanted.path and self.media_dir:
-            path = (self.media_dir / wanted.path).resolve()  # follows symlinks, then checks
-            if not path.is_relative_to(self.media_dir):
-                raise Refused(f"{wanted.path} is outside --media-dir")
+            path = self.media_file(wanted.path)
             if path.is_file():
-                if path.stat().st_size > settings.IMAGE_MAX_BYTES:
-                    raise Refused(f"{wanted.path} is larger than the image limit")
-                return path.read_bytes(), path.name
+                return self.read_media_file(path, wanted.path)
             if not wanted.url:
                 raise Refused(f"{wanted.path} is not in --media-dir")
+        elif wanted.url and self.media_dir:
+            # An address without a path (ninjs, feeds): the file may sit in --media-dir
+            # under the end of the address, e.g. images/2025/05/harbour.jpg of
+            # https://news.example.org/media/images/2025/05/harbour.jpg.
+            parts = [unquote(part) for part in urlsplit(wanted.url).path.split("/") if part]
+            for start in range(len(parts)):
+                relative = "/".join(parts[start:])
+                path = self.media_file(relative)
+                if path.is_file():
+                    return self.read_media_file(path, relative)
         if wanted.url:
             fetched = self.fetch(wanted.url, max_bytes=settings.IMAGE_MAX_BYTES)
             return fetched.content, Path(fetched.url.split("?")[0]).name or "image"
@@ -505,7 +605,18 @@ class ImportStep:
             raise Refused(f"{wanted.path} needs --media-dir")
         raise Refused("the image has neither a file nor an address")
 
-    def lead_image(self, record, picture):
+    def media_file(self, relative):
+        path = (self.media_dir / relative).resolve()  # follows symlinks, then checks
+        if not path.is_relative_to(self.media_dir):
+            raise Refused(f"{relative} is outside --media-dir")
+        return path
+
+    def read_media_file(self, path, relative):
+        if path.stat().st_size > settings.IMAGE_MAX_BYTES:
+            raise Refused(f"{relative} is larger than the image limit")
+        return path.read_bytes(), path.name
+
+    def lead_image(self, record, picture, stored):
         if picture is None:
             return None
         found = Image.objects.filter(checksum=picture["checksum"]).first()
@@ -531,7 +642,12 @@ class ImportStep:
             image.alt_text = record.headline[:300]
         if self.dry_run:
             return None  # validated, never stored: a dry run writes no file
-        image.save()
+        try:
+            image.save()
+        finally:
+            # The files are stored before the row is inserted, which may still fail (a focal
+            # point out of range): name them for removal either way.
+            stored.extend(f for f in (image.file, image.original) if f and f._committed)
         return image
 
     def warn(self, record, text):
@@ -570,6 +686,17 @@ def web_url(value):
     except ValidationError:
         return ""
     return value
+
+
+def remember(cache, key, row):
+    """Put `row` in a per-run cache once the current transaction commits (at once outside one)."""
+    transaction.on_commit(lambda: cache.__setitem__(key, row))
+
+
+def delete_files(fields):
+    """Remove stored files (FieldFiles) whose rows were rolled back."""
+    for stored in fields:
+        stored.storage.delete(stored.name)
 
 
 def plain_text(value):

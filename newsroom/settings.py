@@ -299,6 +299,13 @@ NEWSROOM_SOCIAL = {
     "rss": env.str("NEWSROOM_RSS_URL", default="/feeds/rss/"),
 }
 PREVIEW_LINK_MAX_AGE = env.int("PREVIEW_LINK_MAX_AGE", default=48 * 3600)
+# The public address (scheme and host, e.g. https://news.example.org): exports that leave the
+# site, such as ninjs, name pictures by absolute address and build them from it.
+NEWSROOM_URL = env.str("NEWSROOM_URL", default="").rstrip("/")
+
+# "Climate" and "climate" are one tag: the desk's tag field and imports reuse the tag whatever
+# the case it was first written in.
+TAGGIT_CASE_INSENSITIVE = True
 
 LOGGING = {
     "version": 1,

@@ -2,13 +2,14 @@
 
 import io
 import json
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from taggit.models import Tag
 
 from articles.models import Article, ArticleUpdate, Author, Image, Section, Video
-from tests.conftest import make_article, publish
+from tests.conftest import make_article, make_image, publish
 
 
 def snapshot():
@@ -66,7 +67,8 @@ def test_export_then_import_into_an_empty_newsroom_round_trips(settings, tmp_pat
 
 
 @pytest.mark.django_db
-def test_published_export_holds_only_what_readers_see():
+def test_published_export_holds_only_what_readers_see(settings):
+    settings.NEWSROOM_URL = "https://news.example.org"
     live = publish(make_article(headline="Live"))
     make_article(headline="Draft")
     scheduled = make_article(headline="Later")
@@ -87,3 +89,96 @@ def test_published_export_holds_only_what_readers_see():
     [item] = json.loads(ninjs.getvalue())
     assert item["headlines"][0]["value"] == "Later"
     assert item["embargoed"]
+
+
+# ninjs: the lead image as a picture association, valid against the schema we claim
+
+NINJS_SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "testdata" / "ninjs" / "schemas"
+
+
+def ninjs_errors(items):
+    """Every way `items` break the ninjs 2.2 schema, checked offline (GeoJSON registered)."""
+    from jsonschema import Draft202012Validator, FormatChecker
+    from referencing import Registry, Resource
+
+    if not NINJS_SCHEMAS.is_dir():
+        pytest.skip(f"{NINJS_SCHEMAS} is missing")
+    schema = json.loads((NINJS_SCHEMAS / "ninjs-schema_2.2.json").read_text())
+    geojson = Resource.from_contents(
+        json.loads((NINJS_SCHEMAS / "GeoJSON-schema.json").read_text())
+    )
+    registry = Registry().with_resource("https://geojson.org/schema/GeoJSON.json", geojson)
+    validator = Draft202012Validator(schema, registry=registry, format_checker=FormatChecker())
+    return [f"{item['uri']}: {error.message}" for item in items
+            for error in validator.iter_errors(item)]
+
+
+def export_ninjs(*args):
+    out = io.StringIO()
+    call_command("export_articles", "--format", "ninjs", *map(str, args), stdout=out,
+                 stderr=io.StringIO())
+    return json.loads(out.getvalue())
+
+
+def pictures():
+    return {
+        article.headline: (image.alt_text, image.caption, image.credit, image.width,
+                           image.height)
+        for article in Article.objects.select_related("lead_image")
+        if (image := article.lead_image)
+    }
+
+
+@pytest.mark.django_db
+def test_ninjs_export_names_the_lead_image_with_caption_credit_and_alt_text(settings):
+    settings.NEWSROOM_URL = "https://news.example.org"
+    image = make_image(alt_text="Fishing boats at the quay", caption="The harbour at dawn.",
+                       credit="Shutterstock/ioda")
+    publish(make_article(headline="Harbour", lead_image=image))
+    [item] = export_ninjs()
+    assert ninjs_errors([item]) == []
+    [picture] = item["associations"]
+    assert picture["type"] == "picture"
+    assert {d["role"]: d["value"] for d in picture["descriptions"]} == {
+        "caption": "The harbour at dawn.", "alt": "Fishing boats at the quay",
+    }
+    assert picture["by"] == picture["copyrightholder"] == "Shutterstock/ioda"
+    assert picture["renditions"] == [{
+        "name": "baseimage",
+        "href": f"https://news.example.org/media/{image.file.name}",
+        "contenttype": "image/png", "width": 40, "height": 30,
+    }]
+
+
+@pytest.mark.django_db
+def test_ninjs_export_without_a_site_address_says_how_to_give_one(settings):
+    from django.core.management import CommandError
+
+    settings.NEWSROOM_URL = ""
+    publish(make_article())
+    with pytest.raises(CommandError, match="set NEWSROOM_URL or pass --site-url"):
+        export_ninjs()
+    assert export_ninjs("--site-url", "https://news.example.org")[0]["associations"]
+
+
+@pytest.mark.django_db
+def test_ninjs_export_of_the_demo_is_valid_and_its_pictures_survive_an_import(settings,
+                                                                               tmp_path):
+    settings.DEBUG = True
+    call_command("load_demo", stdout=io.StringIO())
+    before = pictures()
+    assert before
+    media = tmp_path / "media-copy"
+    export = tmp_path / "demo.ninjs.json"
+    call_command("export_articles", "--format", "ninjs", "--output", str(export),
+                 "--media-dir", str(media), "--site-url", "https://news.example.org",
+                 stdout=io.StringIO())
+    assert ninjs_errors(json.loads(export.read_text())) == []
+    for model in (ArticleUpdate, Article, Author, Section, Image, Video, Tag):
+        model.objects.all().delete()
+
+    out = io.StringIO()
+    call_command("import_articles", str(export), "--format", "ninjs", "--media-dir", str(media),
+                 stdout=out)
+    assert "lead image not imported" not in out.getvalue()
+    assert pictures() == before

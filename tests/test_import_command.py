@@ -425,3 +425,131 @@ def test_scheduled_in_the_past_is_published_now():
         published_at = timezone.now() + timedelta(days=1)
 
     assert step.target(Record) == ("review", None)
+
+
+# Cost per item, tags across items, files of a failed item
+
+
+def write_posts(path, count, *, tags=("Climate", "Energy")):
+    """A WordPress export of `count` posts sharing their author, section and tags."""
+    categories = "".join(f'<category domain="post_tag">{tag}</category>' for tag in tags)
+    items = "".join(
+        f"<item><title>Post {n}</title><dc:creator>ed</dc:creator>"
+        f"<guid>https://example.org/?p={n}</guid>"
+        f"<content:encoded><![CDATA[<p>Text {n}</p>]]></content:encoded>"
+        f"<wp:post_id>{n}</wp:post_id><wp:post_date_gmt>2020-01-01 10:00:00</wp:post_date_gmt>"
+        "<wp:status>publish</wp:status><wp:post_type>post</wp:post_type>"
+        f'<category domain="category">News</category>{categories}</item>'
+        for n in range(1, count + 1)
+    )
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:wp="http://wordpress.org/export/1.2/"><channel><link>https://example.org</link>'
+        "<wp:author><wp:author_login>ed</wp:author_login>"
+        f"<wp:author_display_name>Ed Itor</wp:author_display_name></wp:author>{items}"
+        "</channel></rss>",
+        encoding="utf-8",
+    )
+    return path
+
+
+# Per new article: look it up, pick a free slug, insert it, its byline and its tags (5), one
+# revision (7), the workflow's publish (5, savepoints included), BEGIN and COMMIT (SQLite
+# reports them as queries).
+QUERIES_PER_NEW_ITEM = 19
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_imported_item_costs_the_same_few_queries(tmp_path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for(count):
+        Article.objects.all().delete()
+        path = write_posts(tmp_path / f"{count}.xml", count)
+        with CaptureQueriesContext(connection) as captured:
+            out, _err = run(path)
+        assert summary_line(out).startswith(f"{count} created, 0 updated")
+        return len(captured)
+
+    queries_for(1)  # the importer account, section, author and tags now exist
+    one, five, twenty = queries_for(1), queries_for(5), queries_for(20)
+    # Each further item costs the same: nothing is looked up again per item.
+    per_item = (twenty - five) / 15
+    assert five - one == 4 * per_item
+    assert per_item <= QUERIES_PER_NEW_ITEM
+
+
+@pytest.mark.django_db
+def test_a_tag_in_another_case_is_the_same_tag(testdata):
+    from taggit.models import Tag
+
+    # The theme unit test export tags some posts "Template", "Markup" and "Edge Case"
+    # and others "template", "markup" and "edge case".
+    run(testdata / "wxr/wptrt-themeunittestdata.wordpress.xml")
+    for name in ("template", "markup", "edge case"):
+        assert Tag.objects.filter(name__iexact=name).count() == 1
+        tagged = Article.objects.filter(tags__name__iexact=name)
+        assert tagged.count() > 1
+        assert {n.lower() for a in tagged for n in a.tags.names()} >= {name}
+
+
+@pytest.mark.django_db
+def test_tags_of_one_item_in_two_cases_become_one_tag(tmp_path):
+    from taggit.models import Tag
+
+    run(write_posts(tmp_path / "a.xml", 2, tags=("Climate", "climate", "CLIMATE ")))
+    assert list(Tag.objects.values_list("name", flat=True)) == ["Climate"]
+    assert all(list(a.tags.names()) == ["Climate"] for a in Article.objects.all())
+
+
+@pytest.mark.django_db
+def test_the_desk_reuses_a_tag_typed_in_another_case(client, editor):
+    from taggit.models import Tag
+
+    from tests.conftest import article_form_data, change_url
+
+    make_article(headline="Earlier", tags=["Climate"])
+    article = make_article(headline="Later")
+    client.force_login(editor)
+    client.post(change_url(article), article_form_data(article, new_tags="climate, Heat"))
+    assert sorted(article.tags.names()) == ["Climate", "Heat"]
+    assert Tag.objects.filter(name__iexact="climate").count() == 1
+
+
+@pytest.mark.django_db
+def test_an_item_that_fails_after_storing_its_picture_leaves_no_file(tmp_path, settings):
+    media = tmp_path / "uploads"
+    (media / "2024").mkdir(parents=True)
+    (media / "2024/pic.png").write_bytes(png_bytes())
+    # An administrator took the importer's permissions away: publishing is refused after the
+    # picture was stored and the article written.
+    User.objects.create(username=importing.IMPORTER_USERNAME)
+    out, _err = run(write_wxr(tmp_path / "x.xml", attachment={"path": "2024/pic.png"}),
+                    "--media-dir", media, expect_error=True)
+    assert "the workflow refused it" in out + _err
+    assert counts()["Article"] == counts()["Image"] == 0
+    originals = Path(settings.STORAGES["originals"]["OPTIONS"]["location"])
+    for root in (Path(settings.MEDIA_ROOT), originals):
+        assert not [p for p in root.rglob("*") if p.is_file()] if root.exists() else True
+
+
+@pytest.mark.django_db
+def test_a_picture_whose_row_is_refused_leaves_no_file(tmp_path, settings):
+    (tmp_path / "pic.png").write_bytes(png_bytes())
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps({"format": "newsroom-export", "version": 1, "articles": [{
+        "source": "elsewhere", "external_id": "1", "headline": "Off the edge",
+        "body": "<p>Text</p>", "status": "draft",
+        # Outside the picture: the database refuses the image row after its files were stored.
+        "lead_image": {"path": "pic.png", "alt_text": "A square", "credit": "Us",
+                       "focal_x": 7, "focal_y": 0.5},
+    }]}))
+    out, _err = run(export, "--media-dir", tmp_path, expect_error=True)
+    assert "1 refused" in summary_line(out)
+    assert counts()["Article"] == counts()["Image"] == 0
+    originals = Path(settings.STORAGES["originals"]["OPTIONS"]["location"])
+    for root in (Path(settings.MEDIA_ROOT), originals):
+        assert not [p for p in root.rglob("*") if p.is_file()] if root.exists() else True

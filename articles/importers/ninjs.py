@@ -11,7 +11,9 @@ stay small (a few hundred items at most). The three major versions are read alik
 - `pubstatus` usable → published, withheld/canceled → withdrawn (the shared step only
   withdraws what was public); an `embargoed`/`embargoedUntil` time makes it scheduled then;
 - pictures, graphics, audio, video, events and planning items are skipped: only text
-  becomes an article. A picture association becomes the lead image.
+  becomes an article. A picture association becomes the lead image;
+- subjects and 1.x keywords become tags, except a subject with rel "section" (our export's),
+  which names the section.
 
 The external id is the item's `uri`; `version` (or `versioncreated`) tells newer from older.
 """
@@ -146,6 +148,7 @@ def _item(item, source, path, index):
         teaser=teaser_from(summary, body_html),
         body_html=body_html,
         language=language_tag(item.get("language")),
+        section=_section(item),
         tags=_tags(item),
         authors=[AuthorRecord(name=name) for name in split_byline(byline, drop=[holder])],
         status=status,
@@ -223,14 +226,29 @@ def _description(item, roles):
     return ""
 
 
+def _subjects(item):
+    return [
+        subject
+        for key in ("subjects", "subject")
+        for subject in item.get(key) or []
+        if isinstance(subject, dict) and _string(subject.get("name"))
+    ]
+
+
+def _section(item):
+    """The subject our export marks with rel "section", if any."""
+    for subject in _subjects(item):
+        if _string(subject.get("rel")).lower() == "section":
+            return _string(subject["name"])
+    return None
+
+
 def _tags(item):
-    names = []
-    for key in ("subjects", "subject"):
-        names.extend(
-            _string(subject.get("name"))
-            for subject in item.get(key) or []
-            if isinstance(subject, dict)
-        )
+    names = [
+        _string(subject["name"])
+        for subject in _subjects(item)
+        if _string(subject.get("rel")).lower() != "section"
+    ]
     keywords = item.get("keywords") or []
     names.extend(_string(keyword) for keyword in keywords if isinstance(keyword, str))
     return names
@@ -277,10 +295,11 @@ def _picture(association, notes):
         or _string(association.get("copyrightholder"))
         or _string(association.get("copyrightnotice"))
     )
-    headline = _headline(association)
+    # ninjs has no alt-text field; our export writes it as a description with role "alt".
+    alt_text = _description(association, ("alt",)) or _headline(association) or caption
     return ImageRecord(
         url=_string(_best_rendition(renditions)["href"]),
-        alt_text=truncate_words(headline or caption, 300),
+        alt_text=truncate_words(alt_text, 300),
         caption=caption,
         credit=credit,
         external_id=_string(association.get("uri")) or None,

@@ -1,6 +1,9 @@
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
@@ -29,13 +32,24 @@ class Command(BaseCommand):
                             help="Write here instead of standard output.")
         parser.add_argument(
             "--media-dir", type=Path, metavar="DIR",
-            help="Copy the lead images into this folder and name them by path in the "
-            "export (json only); give the same folder to import_articles --media-dir.",
+            help="Copy the lead images into this folder; give the same folder to "
+            "import_articles --media-dir.",
+        )
+        parser.add_argument(
+            "--site-url", metavar="URL", default=settings.NEWSROOM_URL,
+            help="The site's public address, e.g. https://news.example.org, for the absolute "
+            "picture addresses ninjs needs (default: the NEWSROOM_URL setting).",
         )
 
-    def handle(self, *args, format, status, since, output, media_dir, verbosity=1, **options):
-        if media_dir and format != "json":
-            raise CommandError("--media-dir goes with --format json only.")
+    def handle(self, *args, format, status, since, output, media_dir, site_url, verbosity=1,
+               **options):
+        site_url = (site_url or "").rstrip("/")
+        relative_media = not self.absolute(default_storage.url("picture.jpg"))
+        if format == "ninjs" and relative_media and not self.absolute(site_url):
+            raise CommandError(
+                "ninjs names pictures by absolute address: set NEWSROOM_URL or pass "
+                "--site-url https://news.example.org."
+            )
         if media_dir:
             media_dir.mkdir(parents=True, exist_ok=True)
         if output and not output.parent.is_dir():
@@ -46,7 +60,8 @@ class Command(BaseCommand):
             if format == "json":
                 count = exporting.write_json(out, articles, media_dir=media_dir)
             else:
-                count = exporting.write_ninjs(out, articles)
+                count = exporting.write_ninjs(out, articles, site_url=site_url,
+                                              media_dir=media_dir)
         finally:
             if output:
                 out.close()
@@ -54,6 +69,9 @@ class Command(BaseCommand):
             self.stdout.write(f"Exported {count} articles to {output}.")
         elif verbosity >= 1:
             self.stderr.write(f"Exported {count} articles.")
+
+    def absolute(self, url):
+        return urlsplit(url or "").scheme in ("http", "https")
 
     def moment(self, value):
         if not value:
