@@ -34,7 +34,8 @@ def serve_media(request, path):
     response = serve(request, path, document_root=settings.MEDIA_ROOT)
     if response.get("Content-Type", "").split(";")[0] not in MEDIA_INLINE_TYPES:
         response["Content-Type"] = "application/octet-stream"
-        response["Content-Disposition"] = "attachment"
+        disposition = response.get("Content-Disposition", "inline")
+        response["Content-Disposition"] = disposition.replace("inline", "attachment", 1)
     return response
 
 
