@@ -8,6 +8,8 @@ ALLOWED_TAGS = {
     "thead", "tbody", "tr", "th", "td", "caption",
 }
 ALLOWED_ATTRIBUTES = {
+    # On every tag (nh3 allows these two by default; named here so the list is complete).
+    "*": {"lang", "title"},
     "a": {"href", "title", "hreflang"},
     "ol": {"start"},
     "th": {"colspan", "rowspan", "scope"},

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from hypothesis import settings as hypothesis_settings
 from PIL import Image as PILImage
 
 from articles import workflow
@@ -284,3 +285,14 @@ def log_in(page, username, password="correct horse battery staple"):
     page.fill("#id_password", password)
     page.click("input[type=submit]")
     page.wait_for_url("**/admin/")
+
+
+# Property-based tests: a modest number of examples while developing, more (and reproducible)
+# in CI. HYPOTHESIS_PROFILE picks another profile; the machine is shared, so no deadline.
+hypothesis_settings.register_profile("dev", max_examples=40, deadline=None)
+hypothesis_settings.register_profile(
+    "ci", max_examples=150, deadline=None, derandomize=True, print_blob=True,
+)
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev")
+)
