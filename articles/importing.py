@@ -7,7 +7,6 @@ Statuses change only through `workflow.transition`, as the dedicated "importer" 
 """
 
 import hashlib
-import html
 import json
 import re
 import unicodedata
@@ -23,7 +22,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.text import slugify
 
 from . import workflow
@@ -41,7 +39,7 @@ from .importers.records import (
     SkippedItem,
 )
 from .models import Article, ArticleUpdate, Author, Byline, Image, Section, Video
-from .sanitize import clean_html
+from .sanitize import clean_html, text_of
 
 IMPORTER_USERNAME = "importer"
 # What the importer may do: the transitions an import needs, nothing else. The account has
@@ -223,7 +221,7 @@ class ImportStep:
         ).exists()
 
     def validate(self, record):
-        headline = " ".join(strip_tags(record.headline or "").split())
+        headline = " ".join(plain_text(record.headline).split())
         if not headline:
             raise Refused("no headline")
         if not record.external_id:
@@ -551,7 +549,7 @@ def plain_text(value):
     """Teasers, captions and credits are plain text: markup removed, entities decoded."""
     value = value or ""
     if "<" in value:
-        value = html.unescape(strip_tags(clean_html(value)))
+        value = text_of(clean_html(value), separator="")
     return value.strip()
 
 

@@ -1,4 +1,3 @@
-import html
 import math
 import re
 import secrets
@@ -14,13 +13,12 @@ from django.db.models.functions import Coalesce, Length, Lower
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
-from .sanitize import clean_html
+from .sanitize import clean_html, text_of
 
 WORDS_PER_MINUTE = 230
 YOUTUBE_ID = re.compile(
@@ -541,7 +539,7 @@ class Article(models.Model):
 
     def compute_reading_time(self):
         # Tags become spaces so that "<p>one</p><p>two</p>" counts two words.
-        text = html.unescape(strip_tags(self.body.replace("<", " <")))
+        text = text_of(self.body)
         return max(1, math.ceil(len(text.split()) / WORDS_PER_MINUTE))
 
     @property

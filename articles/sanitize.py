@@ -1,5 +1,8 @@
 """The one HTML allowlist. Bodies, captions and imported HTML all pass through clean_html()."""
 
+import html
+import re
+
 import nh3
 
 ALLOWED_TAGS = {
@@ -35,3 +38,13 @@ def clean_html(html: str) -> str:
     cleaned = _cleaner.clean(html).strip()
     # The rich-text editor submits a lone empty paragraph for an empty body.
     return "" if cleaned in ("<p></p>", "<p><br></p>") else cleaned
+
+
+# A tag of sanitised HTML: quoted attribute values may hold ">". One linear pass, where
+# html.parser (and Django's strip_tags, built on it) takes seconds on 100,000 tags.
+TAG = re.compile(r"""<(?:[^>"']|"[^"]*"|'[^']*')*>""")
+
+
+def text_of(html_text: str, separator: str = " ") -> str:
+    """The readable text of sanitised HTML, tags replaced by `separator`, entities decoded."""
+    return html.unescape(TAG.sub(separator, html_text or ""))
