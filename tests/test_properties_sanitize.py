@@ -12,7 +12,13 @@ from html.parser import HTMLParser
 from hypothesis import given
 from hypothesis import strategies as st
 
-from articles.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, ALLOWED_URL_SCHEMES, clean_html
+from articles.sanitize import (
+    ALLOWED_ATTRIBUTES,
+    ALLOWED_TAGS,
+    ALLOWED_URL_SCHEMES,
+    MAX_DEPTH,
+    clean_html,
+)
 
 NASTY_TAGS = [
     "script", "style", "iframe", "object", "embed", "svg", "math", "img", "form", "input",
@@ -151,3 +157,30 @@ def test_the_oracle_sees_what_it_must_refuse():
         except AssertionError:
             continue
         raise AssertionError(f"the oracle let {dirty!r} through")
+
+
+def depth(html):
+    """The deepest nesting of elements in sanitised HTML (void elements do not nest)."""
+    deepest = level = 0
+    for match in re.finditer(r"<(/?)([a-z0-9]+)", html):
+        if match.group(2) in ("br", "hr"):
+            continue
+        level += -1 if match.group(1) else 1
+        deepest = max(deepest, level)
+    return deepest
+
+
+@given(
+    st.lists(st.sampled_from(["div", "blockquote", "ul", "li", "b", "em", "table", "td", "p",
+                              "span", "a", "svg", "strong"]), min_size=1, max_size=8),
+    st.integers(min_value=MAX_DEPTH - 5, max_value=3000),
+    st.booleans(),
+)
+def test_deep_nesting_is_capped_and_cleaning_stays_idempotent(tags, levels, closed):
+    opening = "".join(f"<{tags[level % len(tags)]}>" for level in range(levels))
+    closing = "".join(f"</{tags[level % len(tags)]}>" for level in reversed(range(levels)))
+    cleaned = clean_html(opening + "deep" + (closing if closed else ""))
+    assert "deep" in cleaned
+    assert depth(cleaned) <= MAX_DEPTH + 2  # html5 may wrap a level or two (tbody, tr)
+    assert clean_html(cleaned) == cleaned
+    assert_only_the_allowlist(cleaned)
