@@ -50,10 +50,14 @@ def clean_html(html: str) -> str:
     if not html:
         return ""
     cleaned = _cleaner.clean(limit_nesting(html))
-    # Parsing can add levels (a table gains its <tbody>): cut again until the output keeps
-    # the limit, so that cleaning clean HTML changes nothing.
-    while (limited := limit_nesting(cleaned)) != cleaned:
-        cleaned = _cleaner.clean(limited)
+    # Clean again until nothing changes, so that what we store reads back as the same tree:
+    # parsing can add levels (a table gains its <tbody>), and mis-nested input (<a> inside
+    # <a>, from the adoption agency) can serialise to HTML that parses differently.
+    for _attempt in range(3):
+        again = _cleaner.clean(limit_nesting(cleaned))
+        if again == cleaned:
+            break
+        cleaned = again
     cleaned = cleaned.strip()
     # The rich-text editor submits a lone empty paragraph for an empty body.
     return "" if cleaned in ("<p></p>", "<p><br></p>") else cleaned
