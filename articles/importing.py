@@ -7,7 +7,6 @@ Statuses change only through `workflow.transition`, as the dedicated "importer" 
 """
 
 import hashlib
-import html
 import json
 import operator
 import re
@@ -27,7 +26,6 @@ from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.text import slugify
 from taggit.models import Tag
 
@@ -55,7 +53,7 @@ from .models import (
     Video,
     web_url_validator,
 )
-from .sanitize import clean_html
+from .sanitize import clean_html, text_of
 
 IMPORTER_USERNAME = "importer"
 # What the importer may do: the transitions an import needs, nothing else. The account has
@@ -250,7 +248,7 @@ class ImportStep:
         ).exists()
 
     def validate(self, record):
-        headline = " ".join(strip_tags(record.headline or "").split())
+        headline = " ".join(plain_text(record.headline).split())
         if not headline:
             raise Refused("no headline")
         if not record.external_id:
@@ -703,7 +701,7 @@ def plain_text(value):
     """Teasers, captions and credits are plain text: markup removed, entities decoded."""
     value = value or ""
     if "<" in value:
-        value = html.unescape(strip_tags(clean_html(value)))
+        value = text_of(clean_html(value), separator="")
     return value.strip()
 
 

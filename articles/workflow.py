@@ -3,18 +3,17 @@
 `transition()` is the one door through which an article's status changes.
 """
 
-import html
 import secrets
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
 from . import audit
 from .caching import purge_public_pages
 from .models import Article, AuditEntry, StatusChange
+from .sanitize import text_of
 
 Status = Article.Status
 
@@ -106,7 +105,7 @@ def checklist_problems(article):
         problems.append(_("Add a headline."))
     if not article.teaser.strip():
         problems.append(_("Write a teaser."))
-    if not html.unescape(strip_tags(article.body)).strip():
+    if not text_of(article.body).strip():
         problems.append(_("Write the body."))
     if article.section_id is None:
         problems.append(_("Choose a section."))

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 
 
@@ -15,4 +16,21 @@ class DeskLocaleMiddleware(LocaleMiddleware):
     def process_response(self, request, response):
         if request.path.startswith("/admin/"):
             return super().process_response(request, response)
+        return response
+
+
+class AdminContentSecurityPolicyMiddleware:
+    """Give the desk its own policy (settings.ADMIN_CSP); public pages keep SECURE_CSP.
+
+    Sits inside Django's ContentSecurityPolicyMiddleware, which reads the choice from the
+    response as it does for the `csp_override` view decorator.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith("/admin/"):
+            response._csp_config = settings.ADMIN_CSP
         return response

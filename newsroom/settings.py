@@ -1,5 +1,6 @@
 """Settings for Newsroom: every knob comes from the environment (see .env.example)."""
 
+import os
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -11,17 +12,30 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+
+
+def url_origin(url):
+    """`https://cdn.example.org` for an absolute address, None for a path on our own host."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env")
+# ENV_FILE points elsewhere (tests, several checkouts); variables already set in the real
+# environment win over the file.
+environ.Env.read_env(os.environ.get("ENV_FILE") or BASE_DIR / ".env")
 
 DEBUG = env.bool("DEBUG", default=False)
 
-SECRET_KEY = env.str("SECRET_KEY", default="")
+# Read verbatim: django-environ would take a value starting with "$" for the name of another
+# variable, and a random secret may start with one. `#`, quotes and spaces arrive as written
+# (see .env.example for quoting in .env).
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     raise ImproperlyConfigured(
-        "Set SECRET_KEY in the environment (or in .env): a long random string, e.g. "
-        "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`. "
-        "`make run` writes one into .env for development."
+        "SECRET_KEY is not set: put a long random string in the environment or in .env, e.g. "
+        "SECRET_KEY=$(python -c 'import secrets; print(secrets.token_urlsafe(50))') "
+        "(`make run` writes one into .env for development)."
     )
 
 ALLOWED_HOSTS = env.list(
@@ -51,8 +65,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the page cache and ConditionalGetMiddleware: cached pages and 304s get it too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "newsroom.middleware.AdminContentSecurityPolicyMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "articles.caching.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -64,7 +82,6 @@ MIDDLEWARE = [
     "articles.audit.AuditContextMiddleware",
     "articles.signin.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that it sees the login view's answer and can replace it with the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -203,6 +220,11 @@ else:
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = env.str("MEDIA_URL", default="/media/")
+# Files from another host (a CDN in front of static files or media) must be allowed by the
+# Content Security Policy below.
+STATIC_ORIGINS = [url_origin(STATIC_URL)] if url_origin(STATIC_URL) else []
+if url_origin(MEDIA_URL) not in (None, *MEDIA_ORIGINS):
+    MEDIA_ORIGINS.append(url_origin(MEDIA_URL))
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # Limits for uploaded and imported images, checked before a file is decoded.
 IMAGE_MAX_BYTES = env.int("IMAGE_MAX_BYTES", default=30 * 1024 * 1024)
@@ -220,25 +242,56 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", defa
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=HTTPS)
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Other sites learn our origin from a link, never the article's address (which can name a
+# story before it is announced); our own pages still see full referrers.
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 
-# No third-party request on page load: everything comes from our own origin.
+# Two-click videos: the provider's player loads in a frame only after the reader asks for it.
+EMBED_ORIGINS = ["https://www.youtube-nocookie.com", "https://player.vimeo.com"]
+
+# Public pages: no third-party request, no inline script or style, no nonce (a cached page
+# is served to everybody, so its header must not depend on one reader's request). The
+# JSON-LD block is a data block, which browsers never run and CSP does not govern.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:", "blob:"],
-    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
-    "script-src": [CSP.SELF, CSP.NONCE],
-    "font-src": [CSP.SELF, "data:"],
-    # Two-click videos: the provider's player loads only after the reader asks for it.
-    "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
-    "media-src": [CSP.SELF],
-    "frame-ancestors": [CSP.NONE],
-    "form-action": [CSP.SELF],
-    "base-uri": [CSP.SELF],
+    "script-src": [CSP.SELF, *STATIC_ORIGINS],
+    "style-src": [CSP.SELF, *STATIC_ORIGINS],
+    "img-src": [CSP.SELF, *STATIC_ORIGINS, *MEDIA_ORIGINS],
+    "media-src": [CSP.SELF, *MEDIA_ORIGINS],
+    "font-src": [CSP.SELF, *STATIC_ORIGINS],
+    "frame-src": EMBED_ORIGINS,
+    "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
 }
-SECURE_CSP["img-src"] += MEDIA_ORIGINS
-SECURE_CSP["media-src"] += MEDIA_ORIGINS
+# The desk (Django admin, prose editor, focal-point picker): scripts only from our origin or
+# with the request's nonce (the editor's import map is inline); styles may be inline, because
+# the editor injects its stylesheet and the admin sets style attributes. Never cached.
+ADMIN_CSP = SECURE_CSP | {
+    "script-src": [CSP.SELF, *STATIC_ORIGINS, CSP.NONCE],
+    "style-src": [CSP.SELF, *STATIC_ORIGINS, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:", "blob:", *STATIC_ORIGINS, *MEDIA_ORIGINS],
+    "font-src": [CSP.SELF, "data:", *STATIC_ORIGINS],
+}
+
+# Browser features we never use are switched off for our pages and any frame in them; the
+# video players keep what they need to play (fullscreen, picture-in-picture and so on).
+PERMISSIONS_POLICY = {
+    **{feature: [] for feature in (
+        "accelerometer", "ambient-light-sensor", "bluetooth", "browsing-topics", "camera",
+        "display-capture", "geolocation", "gyroscope", "hid", "idle-detection",
+        "interest-cohort", "local-fonts", "magnetometer", "microphone", "midi", "payment",
+        "serial", "usb", "xr-spatial-tracking",
+    )},
+    **{feature: ["self", *EMBED_ORIGINS] for feature in (
+        "autoplay", "encrypted-media", "fullscreen", "picture-in-picture",
+    )},
+}
 
 LOGIN_URL = "admin:login"
 AUTHENTICATION_BACKENDS = [

@@ -23,9 +23,22 @@ sitemaps = {
 }
 
 
+# What /media/ may hand a browser to show; anything else is only ever downloaded, so an
+# uploaded page or SVG can never run as ours. docs/deploy.md has the same for a CDN.
+MEDIA_INLINE_TYPES = {
+    "image/jpeg", "image/png", "image/webp", "image/avif", "image/gif", "video/mp4",
+    "video/webm",
+}
+
+
 def serve_media(request, path):
     """Uploaded files, for development and tests; production serves them from storage."""
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    if response.get("Content-Type", "").split(";")[0] not in MEDIA_INLINE_TYPES:
+        response["Content-Type"] = "application/octet-stream"
+        disposition = response.get("Content-Disposition", "inline")
+        response["Content-Disposition"] = disposition.replace("inline", "attachment", 1)
+    return response
 
 
 urlpatterns = [

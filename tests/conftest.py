@@ -12,6 +12,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP, totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from hypothesis import settings as hypothesis_settings
 from PIL import Image as PILImage
 
 from articles import workflow
@@ -346,3 +347,14 @@ def log_in(page, username, password="correct horse battery staple"):
         page.fill("#id_code", code)
         page.click("#verify-form input[type=submit]")
     page.wait_for_url("**/admin/")
+
+
+# Property-based tests: a modest number of examples while developing, more (and reproducible)
+# in CI. HYPOTHESIS_PROFILE picks another profile; the machine is shared, so no deadline.
+hypothesis_settings.register_profile("dev", max_examples=40, deadline=None)
+hypothesis_settings.register_profile(
+    "ci", max_examples=150, deadline=None, derandomize=True, print_blob=True,
+)
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev")
+)

@@ -79,7 +79,7 @@ def parse(path, *, source=None):
     if not feed.entries:
         if feed.bozo:
             raise ImportFileError(f"{path.name} is not a readable RSS or Atom feed ({problem}).")
-        if not feed.version:
+        if not feed.get("version"):  # an empty file gives no version at all
             raise ImportFileError(f"{path.name} is not an RSS or Atom feed.")
         return
     site = feed.feed
