@@ -341,3 +341,59 @@ def test_article_list_queries_do_not_grow_for_chief_editors(client, chief, some_
     five = count_list_queries(client)
     some_articles(45)
     assert count_list_queries(client) == five
+
+
+def test_chief_editor_deletes_a_published_article_with_its_history(client, chief, editor):
+    from articles.models import Article, AuditEntry, StatusChange
+
+    article = publish(make_article(headline="Story to retract entirely"))
+    assert StatusChange.objects.filter(article=article).exists()
+    delete = f"/admin/articles/article/{article.pk}/delete/"
+    client.force_login(chief)
+    assert "Story to retract entirely" in client.get(delete).content.decode()
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+    assert not Article.objects.filter(pk=article.pk).exists()
+    assert not StatusChange.objects.filter(article_id=article.pk).exists()
+    assert AuditEntry.objects.filter(target__contains="Story to retract entirely").exists()
+    # Editors still may not: what readers saw is withdrawn, not deleted, below the chief.
+    other = publish(make_article())
+    client.force_login(editor)
+    response = client.post(f"/admin/articles/article/{other.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    assert Article.objects.filter(pk=other.pk).exists()
+
+
+def test_reporter_deletes_own_draft_that_was_sent_back(client, reporter, editor):
+    from articles.models import Article
+
+    draft = make_article(headline="Sent back twice", authors=[reporter.author_profile])
+    workflow.transition(draft, "submit", reporter)
+    workflow.transition(draft, "request_changes", editor, "Needs a second source")
+    client.force_login(reporter)
+    response = client.post(f"/admin/articles/article/{draft.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Article.objects.filter(pk=draft.pk).exists()
+
+
+def test_reporter_does_not_see_a_colleagues_embargoed_story(client, reporter, other_reporter):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    soon = timezone.now() + timedelta(hours=3)
+    embargoed = publish(
+        make_article(headline="Embargoed merger scoop", authors=[other_reporter.author_profile]),
+        at=soon,
+    )
+    publish(make_article(headline="My own embargoed piece", authors=[reporter.author_profile]),
+            at=soon)
+    live = publish(make_article(headline="Already public story"))
+    client.force_login(reporter)
+    page = client.get("/admin/articles/article/").content.decode()
+    assert "Already public story" in page
+    assert "My own embargoed piece" in page
+    assert "Embargoed merger scoop" not in page
+    for suffix in ("change/", "history/"):
+        response = client.get(f"/admin/articles/article/{embargoed.pk}/{suffix}", follow=True)
+        assert "Embargoed merger scoop" not in response.content.decode()
+    assert client.get(change_url(live)).status_code == 200
