@@ -5,6 +5,8 @@ counted by django-axes. Both keep their state in the database, so any app server
 load balancer sees the same devices, verifications and counters.
 """
 
+import ipaddress
+
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import admin
@@ -12,7 +14,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.db.models import Max, Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import formats, timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -44,8 +46,23 @@ def client_ip(request):
     ]
     count = settings.TRUSTED_PROXY_COUNT
     if count and len(forwarded) >= count:
-        return forwarded[-count]
+        # Only a well-formed address: it is stored in IP address columns (audit log, lockouts),
+        # and a proxy that appends "ip:port" or a miscounted chain must not break sign-in.
+        address = valid_ip(forwarded[-count])
+        if address:
+            return address
     return request.META.get("REMOTE_ADDR")
+
+
+def valid_ip(text):
+    """`text` as an IP address (a port or brackets around IPv6 removed), or None."""
+    candidates = [text, text.rsplit(":", 1)[0], text.removeprefix("[").split("]")[0]]
+    for candidate in candidates:
+        try:
+            return str(ipaddress.ip_address(candidate))
+        except ValueError:
+            continue
+    return None
 
 
 def second_factor_required(user):
@@ -58,14 +75,20 @@ def has_second_factor(user):
     return user_has_device(user, confirmed=True)
 
 
-def is_gated(path):
-    """Desk pages need the second factor; signing in, out and the 2FA pages themselves don't."""
-    if not path.startswith("/admin/"):
+def is_gated(path_info):
+    """Desk pages need the second factor; signing in, out and the 2FA pages themselves don't.
+
+    Takes the path within the site (request.path_info): served under a prefix (SCRIPT_NAME),
+    the full path would not start with /admin/ and the gate would stay open.
+    """
+    if not path_info.startswith("/admin/"):
         return False
-    open_paths = (
-        reverse("admin:login"), reverse("admin:logout"), reverse("admin:jsi18n"), "/admin/2fa/",
+    prefix = get_script_prefix()  # reverse() includes it; path_info does not
+    open_paths = tuple(
+        "/" + reverse(name).removeprefix(prefix)
+        for name in ("admin:login", "admin:logout", "admin:jsi18n")
     )
-    return not path.startswith(open_paths)
+    return not path_info.startswith((*open_paths, "/admin/2fa/"))
 
 
 class SecondFactorMiddleware:
@@ -77,7 +100,7 @@ class SecondFactorMiddleware:
     def __call__(self, request):
         # The path first: touching request.user reads the session, and a public page that
         # did so would vary on the cookie and miss the page cache.
-        if not is_gated(request.path):
+        if not is_gated(request.path_info):
             return self.get_response(request)
         user = request.user
         if user.is_authenticated and not user.is_verified():

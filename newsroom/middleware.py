@@ -10,11 +10,11 @@ class DeskLocaleMiddleware(LocaleMiddleware):
     """
 
     def process_request(self, request):
-        if request.path.startswith("/admin/"):
+        if request.path_info.startswith("/admin/"):
             super().process_request(request)
 
     def process_response(self, request, response):
-        if request.path.startswith("/admin/"):
+        if request.path_info.startswith("/admin/"):
             return super().process_response(request, response)
         return response
 
@@ -31,6 +31,6 @@ class AdminContentSecurityPolicyMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.path.startswith("/admin/"):
+        if request.path_info.startswith("/admin/"):
             response._csp_config = settings.ADMIN_CSP
         return response

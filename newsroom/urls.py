@@ -44,7 +44,7 @@ def serve_media(request, path):
 urlpatterns = [
     # Before the admin's own "view on site" redirect, which checks no permission.
     path(
-        "admin/r/<path:content_type_id>/<path:object_id>/",
+        "admin/r/<int:content_type_id>/<path:object_id>/",
         admin.site.admin_view(view_on_site),
         name="view_on_site",
     ),

@@ -194,3 +194,10 @@ def test_lead_image_credit_link_is_not_taken_from_the_source_url(client):
     article = publish(make_article(lead_image=make_image(source_url="https://evil.example/p")))
     page = client.get(article.get_absolute_url()).content.decode()
     assert "evil.example" not in page  # the source is for the desk, never a reader's link
+
+
+@pytest.mark.django_db
+def test_view_on_site_with_a_mangled_address_is_a_plain_404(client, editor):
+    client.force_login(editor)
+    for path in ("/admin/r/abc/1/", "/admin/r/1/abc/", "/admin/r/999999/1/"):
+        assert client.get(path).status_code == 404

@@ -46,6 +46,14 @@ def test_editor_without_a_second_factor_is_sent_to_set_one_up(client, editor):
     assertRedirects(response, f"{reverse('signin:enrol')}?next=/admin/articles/article/")
 
 
+def test_the_gate_holds_when_the_site_is_served_under_a_prefix(client, editor):
+    """Behind SCRIPT_NAME the full path is /news/admin/…: the gate must look within the site."""
+    sign_in(client, "edith")
+    response = client.get("/admin/articles/article/", SCRIPT_NAME="/news")
+    assert response.status_code == 302
+    assert "/admin/2fa/enrol/" in response["Location"]
+
+
 def test_chief_editor_and_superuser_need_a_second_factor_too(client, chief, superuser):
     for username in ("charles", "root"):
         sign_in(client, username)
@@ -230,6 +238,19 @@ def test_behind_a_trusted_proxy_each_client_address_counts(client, settings, edi
     )
     entry = AuditEntry.objects.filter(action="sign_in").get()
     assert entry.ip_address == "192.0.2.67"
+
+
+def test_a_malformed_forwarded_address_falls_back_to_the_connecting_one(client, settings, editor):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for forwarded, recorded in (
+        ("192.0.2.70:51234", "192.0.2.70"),  # a balancer that appends the port
+        ("[2001:db8::7]:443", "2001:db8::7"),
+        ("not-an-address", "10.1.1.1"),
+    ):
+        AuditEntry.objects.all().delete()
+        response = sign_in(Client(), "edith", ip="10.1.1.1", HTTP_X_FORWARDED_FOR=forwarded)
+        assertRedirects(response, DESK, fetch_redirect_response=False)
+        assert AuditEntry.objects.get(action="sign_in").ip_address == recorded
 
 
 # Sessions end with the account
