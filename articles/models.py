@@ -284,8 +284,9 @@ class ArticleQuerySet(models.QuerySet):
         """Its translations and originals first, then articles sharing the most tags.
 
         One query; the caller splits the two groups on `in_family`. Candidates sharing a tag
-        are the newest RELATED_PER_TAG articles (by id) of each of its tags, so the cost stays
-        the same however large the archive and however popular the tag grow.
+        are the newest RELATED_PER_TAG articles (by id) of each of its tags, so the rows ranked
+        and fetched stay bounded however large the archive grows; numbering a tag's items still
+        reads all of them from the (tag, type, object) index.
         """
         from taggit.models import TaggedItem  # taggit's models import this module's app
 
