@@ -18,6 +18,8 @@ MAX_WORDS = 10
 # Article.language → PostgreSQL text search configuration; any other language: FALLBACK_CONFIG.
 # The stored vector is generated from this mapping: after changing it, add a migration that
 # runs drop_search_vector_sql() then add_search_vector_sql() (a test checks they agree).
+# PostgreSQL also refuses to change the type of a column the vector reads (headline, teaser,
+# body, language): such a migration must drop the vector first and add it back afterwards.
 SEARCH_CONFIGS = {"en": "english", "de": "german"}
 FALLBACK_CONFIG = "simple"
 
