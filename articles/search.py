@@ -12,6 +12,8 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections
 from django.db.models import Case, Expression, Q, When
 
+from .sanitize import TAG
+
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 10
 
@@ -25,9 +27,9 @@ FALLBACK_CONFIG = "simple"
 
 SEARCH_VECTOR_COLUMN = "search_vector"
 SEARCH_INDEX = "article_search_idx"
-# An HTML tag, quoted attribute values included (a title may hold ">"). The body is HTML; its
-# tags become spaces so that "one</p><p>two" stays two words.
-HTML_TAG_PATTERN = r"""<(?:[^>"']|"[^"]*"|'[^']*')*>"""
+# The body is HTML; its tags (as the sanitiser knows them, quoted ">" in attributes included)
+# become spaces so that "one</p><p>two" stays two words.
+HTML_TAG_PATTERN = TAG.pattern
 
 
 def clean_query(raw):
