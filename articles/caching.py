@@ -123,9 +123,14 @@ class PublicPageCacheMiddleware:
         current_generation = generation()
         key = page_key(request, current_generation)
         entry = cache.get(key)
-        if entry is not None and entry["expires"] > time.time():
+        now = time.time()
+        if entry is not None and entry["expires"] > now:
             response = entry["response"]
             response["X-Cache"] = "hit"
+            # How long the copy has been kept: a CDN or browser counts its max-age from the
+            # moment we stored the page, so the copy still never outlives the next scheduled
+            # publication, however late in its life the hit comes.
+            response["Age"] = str(int(now - entry.get("stored", now)))
             return response
         response = self.get_response(request)
         if is_cacheable_response(response):
@@ -158,6 +163,7 @@ class PublicPageCacheMiddleware:
             # the whole page again on every hit.
             set_response_etag(response)
         if seconds > 0:
-            entry = {"response": response, "expires": time.time() + seconds}
+            now = time.time()
+            entry = {"response": response, "stored": now, "expires": now + seconds}
             cache.set(key, entry, seconds)
         response["X-Cache"] = "miss"

@@ -91,6 +91,22 @@ def test_a_cached_page_never_outlives_a_scheduled_publication(client, monkeypatc
     assert "Embargoed until noon" in get(client, "/").content.decode()
 
 
+def test_a_late_hit_tells_cdns_how_old_the_copy_is(client, monkeypatch):
+    """A CDN counts s-maxage from its fetch: without Age, a hit just before expiry would let
+    it keep the page past the scheduled publication."""
+    in_two_minutes = timezone.now() + timedelta(minutes=2)
+    publish(make_article(headline="Embargoed until noon"), at=in_two_minutes)
+    first = get(client, "/")
+    s_maxage = int(first["Cache-Control"].split("s-maxage=")[1].split(",")[0])
+    real_time = time.time()
+    monkeypatch.setattr(time, "time", lambda: real_time + 90)
+    hit = get(client, "/")
+    assert hit["X-Cache"] == "hit"
+    age = int(hit["Age"])
+    assert 89 <= age <= 91
+    assert s_maxage - age <= 31  # fresh for a CDN only until the article goes live
+
+
 def test_signed_in_pages_are_private_and_not_cached(client, editor, live_article):
     client.force_login(editor)
     response = get(client, live_article.get_absolute_url())
