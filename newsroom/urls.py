@@ -48,6 +48,12 @@ urlpatterns = [
         admin.site.admin_view(view_on_site),
         name="view_on_site",
     ),
+    # Before the library's own route for it, so that passkey verifications reach the audit log.
+    path(
+        "admin/2fa/passkeys/authentication/complete/",
+        twofactor.AuditedPasskeyVerification.as_view(),
+        name="credential-authentication-complete",
+    ),
     path("admin/2fa/passkeys/", include("django_otp_webauthn.urls", namespace="otp_webauthn")),
     path("admin/2fa/", include((twofactor.urlpatterns, "signin"))),
     path("admin/", admin.site.urls),

@@ -121,3 +121,5 @@ def test_editor_adds_a_passkey_and_signs_in_with_it(new_page, editor):
     page.wait_for_url("**/admin/")
     page.goto("/admin/articles/article/")
     assert page.url.endswith("/admin/articles/article/")
+    verified = AuditEntry.objects.get(action="2fa_verified", user=editor)
+    assert verified.detail.startswith("passkey")
