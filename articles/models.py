@@ -4,7 +4,6 @@ import secrets
 
 import reversion
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import storages
 from django.core.validators import (
     MaxValueValidator,
@@ -13,8 +12,9 @@ from django.core.validators import (
     URLValidator,
 )
 from django.db import models
-from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When, Window
-from django.db.models.functions import Coalesce, Length, Lower, RowNumber
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Length, Lower
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
@@ -23,11 +23,10 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
+from .related import newest_tagged, shared_tag_count
 from .sanitize import clean_html, text_of
 
 WORDS_PER_MINUTE = 230
-# Related articles are picked among the newest this many articles of each of an article's tags.
-RELATED_PER_TAG = 50
 RELATED_FIELDS = (
     "headline", "slug", "language", "status", "published_at", "section__name", "section__slug"
 )
@@ -284,43 +283,22 @@ class ArticleQuerySet(models.QuerySet):
         """Its translations and originals first, then articles sharing the most tags.
 
         One query; the caller splits the two groups on `in_family`. Candidates sharing a tag
-        are the newest RELATED_PER_TAG articles (by id) of each of its tags, so the rows ranked
-        and fetched stay bounded however large the archive grows; numbering a tag's items still
-        reads all of them from the (tag, type, object) index.
+        are the newest RELATED_PER_TAG articles (by id) of each of its tags, so the rows read
+        and ranked stay bounded however large the archive or a tag grows (see related.py).
+        The article's tags come from `article.tags.all()`, prefetched by the article page.
         """
-        from taggit.models import TaggedItem  # taggit's models import this module's app
-
         root = article.translation_of_id or article.pk
         family = Q(pk=root) | Q(translation_of_id=root)
-        items = TaggedItem.objects.filter(
-            content_type=ContentType.objects.get_for_model(Article)
-        )
-        own_tags = items.filter(object_id=article.pk).values("tag_id")
-        sharing = items.filter(tag_id__in=own_tags)
-        newest_sharing = (
-            sharing.exclude(object_id=article.pk)
-            .annotate(
-                newest=Window(RowNumber(), partition_by=F("tag_id"), order_by=F("object_id").desc())
-            )
-            .filter(newest__lte=RELATED_PER_TAG)
-            .values("object_id")
-        )
-        shared = (
-            sharing.filter(object_id=OuterRef("pk"))
-            .order_by()
-            .values("object_id")
-            .annotate(count=Count("id"))
-            .values("count")
-        )
+        candidates = family
+        shared = Value(0)
+        tag_ids = sorted(tag.pk for tag in article.tags.all())
+        if tag_ids:
+            candidates |= Q(pk__in=RawSQL(*newest_tagged(tag_ids, article.pk)))
+            shared = RawSQL(*shared_tag_count(tag_ids), output_field=models.IntegerField())
         return (
-            # The family and those few candidates first (by primary key and the tag index), so
-            # the count below runs for them, not for every live article.
-            self.filter(family | Q(pk__in=newest_sharing))
+            self.filter(candidates)
             .exclude(pk=article.pk)
-            .annotate(
-                shared_tags=Coalesce(Subquery(shared), 0),
-                in_family=Case(When(family, then=True), default=False),
-            )
+            .annotate(shared_tags=shared, in_family=Case(When(family, then=True), default=False))
             # What the page shows of them (links, sections, languages); not the bodies.
             .select_related("section")
             .only(*RELATED_FIELDS)

@@ -166,6 +166,43 @@ def test_related_articles_share_tags_and_exclude_hidden_ones(client, story):
     assert "Unrelated cooking story" not in html
 
 
+def related_headlines(html):
+    related = html[html.index("More on this topic"):]
+    return re.findall(r'<li><a href="[^"]+">([^<]+)</a>', related)
+
+
+def test_related_articles_rank_by_shared_tags_then_by_date(client, story):
+    hours_ago = lambda hours: timezone.now() - timedelta(hours=hours)  # noqa: E731
+    publish(make_article(headline="Older, both tags", tags=["harbour", "storm"]), at=hours_ago(9))
+    publish(make_article(headline="Newer, one tag", tags=["storm"]), at=hours_ago(1))
+    publish(make_article(headline="Older, one tag", tags=["harbour"]), at=hours_ago(5))
+    publish(make_article(headline="Embargoed, both tags", tags=["harbour", "storm"]),
+            at=timezone.now() + timedelta(hours=3))
+    assert related_headlines(page(client, story)) == [
+        "Older, both tags", "Newer, one tag", "Older, one tag",
+    ]
+
+
+def test_related_articles_come_from_each_tags_newest_stories(client, story, monkeypatch):
+    """Candidates are the newest few of each tag, so a huge archive costs the page nothing."""
+    monkeypatch.setattr("articles.related.RELATED_PER_TAG", 2)
+    for number in range(1, 4):
+        publish(make_article(headline=f"Storm story {number}", tags=["storm"]))
+    publish(make_article(headline="Harbour story", tags=["harbour"]))
+    headlines = related_headlines(page(client, story))
+    assert sorted(headlines) == ["Harbour story", "Storm story 2", "Storm story 3"]
+
+
+def test_an_article_without_tags_still_shows_its_translations(client):
+    original = publish(make_article(headline="Hafen wieder offen", language="de"))
+    translation = publish(make_article(
+        headline="Harbour open again", translation_of=original, original_language="de",
+    ))
+    html = page(client, original)
+    assert f'hreflang="en" href="http://testserver{translation.get_absolute_url()}"' in html
+    assert "More on this topic" not in html
+
+
 def test_videos_are_two_click(client, story):
     poster = make_image(alt_text="Harbour at night")
     story.videos.add(

@@ -1,0 +1,52 @@
+"""SQL for picking an article's related articles: candidates by shared tags, and their count.
+
+Raw SQL on purpose. Django can take "the newest N items of each tag" only as a window
+function, which numbers every item of every tag before keeping N, so its cost grows with a
+tag's age; one `LIMIT` per tag reads N entries of the (tag, type, object) index backwards and
+stops. Both statements are plain SQL that SQLite and PostgreSQL run alike, and both take the
+tag ids as parameters: the article page has them already (prefetched tags), which also keeps
+Django from compiling a nested subquery per request.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+
+# Related articles are picked among the newest this many articles of each of an article's tags.
+RELATED_PER_TAG = 50
+
+
+def newest_tagged(tag_ids, article_pk):
+    """(sql, params): ids of the newest RELATED_PER_TAG other articles of each tag."""
+    table, content_type = _tagged_items()
+    arm = (
+        f"SELECT object_id FROM (SELECT object_id FROM {table}"
+        " WHERE tag_id = %s AND content_type_id = %s AND object_id <> %s"
+        f" ORDER BY object_id DESC LIMIT {RELATED_PER_TAG}) AS newest_{{n}}"
+    )
+    sql = " UNION ALL ".join(arm.format(n=n) for n in range(len(tag_ids)))
+    params = [value for tag_id in tag_ids for value in (tag_id, content_type, article_pk)]
+    return sql, params
+
+
+def shared_tag_count(tag_ids):
+    """(sql, params): how many of these tags the article of the outer query carries."""
+    from .models import Article
+
+    table, content_type = _tagged_items()
+    quote = connection.ops.quote_name
+    outer = f"{quote(Article._meta.db_table)}.{quote(Article._meta.pk.column)}"
+    placeholders = ", ".join(["%s"] * len(tag_ids))
+    sql = (
+        f"SELECT COUNT(*) FROM {table} WHERE content_type_id = %s"
+        f" AND object_id = {outer} AND tag_id IN ({placeholders})"
+    )
+    return sql, [content_type, *tag_ids]
+
+
+def _tagged_items():
+    from taggit.models import TaggedItem  # taggit's models import this app's models
+
+    from .models import Article
+
+    table = connection.ops.quote_name(TaggedItem._meta.db_table)
+    return table, ContentType.objects.get_for_model(Article).pk
