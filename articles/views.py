@@ -133,7 +133,8 @@ class SearchView(LiveArticleListView):
 
 def live_article_or_gone(request, pk):
     """The live article with everything its page shows, or the 410/404 readers get instead."""
-    article = article_page_queryset().live().filter(pk=pk).first()
+    # No ORDER BY for one row by primary key (first() would add the model's ordering).
+    article = next(iter(article_page_queryset().live().filter(pk=pk).order_by()[:1]), None)
     if article is not None:
         return article, None
     if Article.objects.filter(pk=pk, status=Article.Status.WITHDRAWN).exists():

@@ -17,7 +17,8 @@
 # Knobs: BENCH_ROOT (/tmp/newsroom-bench: databases, media, raw results), ARTICLES (20000),
 # BENCH_DATABASES ("sqlite postgres"), BENCH_WORKERS (2), PEER_ROOT (/tmp/bench-wagtail,
 # "" to skip), RESULTS_FILE (bench/RESULTS.md), WRK_DURATION (10s), WRK_WARMUP (2s),
-# WRK_THREADS (2), WRK_CONNS (16).
+# WRK_THREADS (2), WRK_CONNS (16), BENCH_CONN_MAX_AGE (60: how long a worker keeps its SQLite
+# connection, ours and the peer's alike; 0 opens one per request).
 # Everything listens on 127.0.0.1; every server is started and stopped by its PID.
 set -euo pipefail
 
@@ -27,6 +28,7 @@ BENCH_ROOT="${BENCH_ROOT:-/tmp/newsroom-bench}"
 ARTICLES="${ARTICLES:-20000}"
 BENCH_DATABASES="${BENCH_DATABASES:-sqlite postgres}"
 PEER_ROOT="${PEER_ROOT-/tmp/bench-wagtail}"
+BENCH_CONN_MAX_AGE="${BENCH_CONN_MAX_AGE:-60}"
 PG_URL="${BENCH_PG_URL:-postgres://postgres@127.0.0.1:5432/newsroom_bench}"
 REDIS_URL="${BENCH_REDIS_URL:-redis://127.0.0.1:6379/9}"
 PORT_APP=18000 PORT_FIXED=18001 PORT_PEER=18002 PORT_NGINX=18080
@@ -94,7 +96,7 @@ BASE_ENV=(
 )
 db_env() {  # db_env sqlite|postgres -- the variables that pick the database and cache
     case $1 in
-        sqlite) echo "DATABASE_URL=sqlite:///$BENCH_ROOT/sqlite/db.sqlite3 CACHE_URL=locmemcache://bench MEDIA_ROOT=$BENCH_ROOT/sqlite/media CONN_MAX_AGE=0" ;;
+        sqlite) echo "DATABASE_URL=sqlite:///$BENCH_ROOT/sqlite/db.sqlite3 CACHE_URL=locmemcache://bench MEDIA_ROOT=$BENCH_ROOT/sqlite/media CONN_MAX_AGE=$BENCH_CONN_MAX_AGE" ;;
         postgres) echo "DATABASE_URL=$PG_URL CACHE_URL=$REDIS_URL MEDIA_ROOT=$BENCH_ROOT/postgres/media CONN_MAX_AGE=60" ;;
     esac
 }
@@ -119,7 +121,7 @@ start_server() {  # start_server PORT LOGFILE COMMAND... ; sets SERVER_PID
     echo "os=$(. /etc/os-release; echo "$PRETTY_NAME"), kernel $(uname -r)"
     echo "versions=$("$PY" -c 'import django, gunicorn, platform, sqlite3, psycopg, redis; print(f"Python {platform.python_version()}, Django {django.get_version()}, gunicorn {gunicorn.__version__}, SQLite {sqlite3.sqlite_version}, psycopg {psycopg.__version__}, redis-py {redis.__version__}")')"
     echo "servers=$(psql -h 127.0.0.1 -U postgres -tAc 'SHOW server_version' 2>/dev/null | sed 's/^/PostgreSQL /' | cut -d' ' -f1-2), Redis $(redis-cli -h 127.0.0.1 info server 2>/dev/null | sed -n 's/^redis_version:\(.*\)\r$/\1/p'), $(wrk --version 2>&1 | head -n1 | cut -d' ' -f1-2), $(nginx -v 2>&1 | sed 's/.*: //')"
-    echo "recipe=wrk -t$WRK_THREADS -c$WRK_CONNS -d$WRK_DURATION --timeout 10s after a $WRK_WARMUP warm-up, per path; gunicorn ${BENCH_WORKERS:-2} sync workers (gunicorn.conf.py)"
+    echo "recipe=wrk -t$WRK_THREADS -c$WRK_CONNS -d$WRK_DURATION --timeout 10s after a $WRK_WARMUP warm-up, per path; gunicorn ${BENCH_WORKERS:-2} sync workers (gunicorn.conf.py); SQLite connections kept ${BENCH_CONN_MAX_AGE} s (CONN_MAX_AGE, ours and the peer's)"
     echo "articles=$ARTICLES"
     echo "loadavg_start=$(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$RUN_DIR/meta.txt"
@@ -213,7 +215,9 @@ stop_pid "$nginx_pid" QUIT
 if [ -n "$PEER_ROOT" ] && [ -r "$PEER_ROOT/paths/article_one.txt" ]; then
     log "peer: Wagtail from $PEER_ROOT, same workers"
     PP="$PEER_ROOT/paths"
-    PEER_ENV=(BENCH_DATA_DIR="$PEER_ROOT/data" DJANGO_SETTINGS_MODULE=newsbench.settings)
+    # The peer keeps its SQLite connection exactly as long as ours does (its harness knob).
+    PEER_ENV=(BENCH_DATA_DIR="$PEER_ROOT/data" DJANGO_SETTINGS_MODULE=newsbench.settings
+              BENCH_CONN_MAX_AGE="$BENCH_CONN_MAX_AGE")
     PEER_PATHS=("@$PP/article_rotate.txt" "$(head -n1 "$PP/article_one.txt")" "$(cat "$PP/index.txt")" "$(cat "$PP/tag_one.txt")")
     # --config /dev/null: gunicorn would otherwise read our ./gunicorn.conf.py.
     start_server "$PORT_PEER" "$RUN_DIR/gunicorn-peer.log" \

@@ -108,7 +108,8 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+if SQLITE:
     # Writers queue for the lock at the start of a transaction instead of failing midway
     # with "database is locked" when two editors save at once.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -116,7 +117,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 # Seconds a worker keeps its database connection between requests (0: one per request).
 # With PostgreSQL in production, 60 with health checks spares a connection setup per page.
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# SQLite keeps it by default: a connection is only an open file, but a new one parses the
+# schema and starts with empty statement and page caches (4 ms of a 17 ms article page).
+DATABASES["default"].setdefault(
+    "CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60 if SQLITE else 0)
+)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # An optional read replica: anonymous readers' GET requests read from it, everything else
 # (the desk, writes, transactions, commands) uses the primary. See docs/deploy.md on lag.

@@ -17,7 +17,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 SETTINGS_VARIABLES = (
     "SECRET_KEY", "DEBUG", "HTTPS", "ALLOWED_HOSTS", "SERVE_MEDIA", "STATIC_HASHED",
     "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD",
-    "MEDIA_URL", "STATIC_URL", "ENV_FILE",
+    "MEDIA_URL", "STATIC_URL", "ENV_FILE", "CONN_MAX_AGE",
     # Set by the browser tests' fixture in this process; deployment checks refuse it.
     "DJANGO_ALLOW_ASYNC_UNSAFE",
 )
@@ -32,6 +32,7 @@ print(json.dumps({
     "SESSION_COOKIE_SECURE": settings.SESSION_COOKIE_SECURE,
     "img_src": settings.SECURE_CSP["img-src"],
     "script_src": settings.SECURE_CSP["script-src"],
+    "CONN_MAX_AGE": settings.DATABASES["default"]["CONN_MAX_AGE"],
 }))
 """
 
@@ -134,3 +135,23 @@ def test_a_cdn_for_media_and_static_files_is_allowed_by_the_policy(tmp_path):
     )
     assert "https://media.example.net" in resolved["img_src"]
     assert resolved["script_src"] == ["'self'", "https://static.example.net"]
+
+
+@pytest.mark.parametrize(
+    ("database_url", "conn_max_age", "expected"),
+    [
+        # Reopening an SQLite file per page re-reads its schema: keep it open by default.
+        ("sqlite:////tmp/newsroom-config-test.sqlite3", None, 60),
+        # A PostgreSQL connection per worker is the operator's call (max_connections).
+        ("postgres://postgres@127.0.0.1:5432/newsroom", None, 0),
+        ("sqlite:////tmp/newsroom-config-test.sqlite3", "0", 0),
+        ("postgres://postgres@127.0.0.1:5432/newsroom", "60", 60),
+    ],
+)
+def test_workers_keep_their_database_connection_as_configured(
+    tmp_path, database_url, conn_max_age, expected
+):
+    environment = {"SECRET_KEY": "k", "DATABASE_URL": database_url}
+    if conn_max_age is not None:
+        environment["CONN_MAX_AGE"] = conn_max_age
+    assert resolved_settings(tmp_path, **environment)["CONN_MAX_AGE"] == expected
