@@ -282,7 +282,8 @@ class ArticleQuerySet(models.QuerySet):
     def related_to(self, article, limit=4):
         """Its translations and originals first, then articles sharing the most tags.
 
-        One query; the caller splits the two groups on `in_family`. Candidates sharing a tag
+        One query; the caller splits the two groups on `in_family` (2 for the original, 1 for
+        its other translations, 0 for the rest). Candidates sharing a tag
         are the newest RELATED_PER_TAG articles (by id) of each of its tags, so the rows read
         and ranked stay bounded however large the archive or a tag grows (see related.py).
         The article's tags come from `article.tags.all()`, prefetched by the article page.
@@ -298,7 +299,11 @@ class ArticleQuerySet(models.QuerySet):
         return (
             self.filter(candidates)
             .exclude(pk=article.pk)
-            .annotate(shared_tags=shared, in_family=Case(When(family, then=True), default=False))
+            # The original first in the family, so the article page finds it among these.
+            .annotate(
+                shared_tags=shared,
+                in_family=Case(When(pk=root, then=2), When(family, then=1), default=0),
+            )
             # What the page shows of them (links, sections, languages); not the bodies.
             .select_related("section")
             .only(*RELATED_FIELDS)

@@ -27,7 +27,8 @@ RELATED_COUNT = 4
 def article_page_queryset():
     """Everything the article page shows, in a fixed number of queries."""
     return Article.objects.select_related(
-        "section", "lead_image", "desk_editor", "translation_of"
+        # Not translation_of: a live original comes with the related articles (render_article).
+        "section", "lead_image", "desk_editor"
     ).prefetch_related(
         Prefetch("bylines", queryset=Byline.objects.select_related("author")),
         Prefetch("updates", queryset=ArticleUpdate.objects.order_by("-created_at")),
@@ -169,6 +170,7 @@ def render_article(request, template, article, **context):
     candidates = list(Article.objects.live().related_to(article))
     context |= {
         "article": article,
+        "original": next((c for c in candidates if c.pk == article.translation_of_id), None),
         "translations": [c for c in candidates if c.in_family],
         "related": [c for c in candidates if not c.in_family][:RELATED_COUNT],
     }

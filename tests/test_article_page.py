@@ -203,6 +203,21 @@ def test_an_article_without_tags_still_shows_its_translations(client):
     assert "More on this topic" not in html
 
 
+def test_a_translation_of_a_withdrawn_original_links_the_source_instead(client, chief):
+    from articles import workflow
+
+    original = publish(make_article(headline="Hafen wieder offen", language="de"))
+    translation = publish(make_article(
+        headline="Harbour open again", translation_of=original, original_language="de",
+        translation_method="human", original_url="https://zeitung.example/hafen",
+    ))
+    workflow.transition(original, "withdraw", chief, "Rights expired")
+    html = page(client, translation)
+    assert original.get_absolute_url() not in html
+    assert 'href="https://zeitung.example/hafen" hreflang="de"' in html
+    assert json_ld(html)["translationOfWork"]["@id"] == "https://zeitung.example/hafen"
+
+
 def test_videos_are_two_click(client, story):
     poster = make_image(alt_text="Harbour at night")
     story.videos.add(

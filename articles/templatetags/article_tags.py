@@ -38,8 +38,11 @@ def absolute(context, path):
 
 
 @register.simple_tag(takes_context=True)
-def article_json_ld(context, article):
-    """A schema.org NewsArticle for search engines, as an inert <script> data block."""
+def article_json_ld(context, article, original=None):
+    """A schema.org NewsArticle for search engines, as an inert <script> data block.
+
+    original: the live article this one translates, if any (the page has it already).
+    """
     request = context["request"]
     data = {
         "@context": "https://schema.org",
@@ -77,9 +80,9 @@ def article_json_ld(context, article):
         ]
     if article.section:
         data["articleSection"] = article.section.name
-    original = original_work(article, request)
-    if original:
-        data["translationOfWork"] = original
+    original_data = original_work(article, original, request)
+    if original_data:
+        data["translationOfWork"] = original_data
     document = json.dumps({k: v for k, v in data.items() if v is not None}, ensure_ascii=False)
     return format_html(
         '<script type="application/ld+json">{}</script>',
@@ -93,9 +96,9 @@ def was_updated(article):
     return article.published_at and article.updated_at - article.published_at > UPDATE_GRACE
 
 
-def original_work(article, request):
-    if article.translation_of_id and article.translation_of.is_live:
-        url = request.build_absolute_uri(article.translation_of.get_absolute_url())
+def original_work(article, original, request):
+    if original is not None:
+        url = request.build_absolute_uri(original.get_absolute_url())
     elif article.original_url:
         url = article.original_url
     else:
