@@ -279,20 +279,20 @@ class ArticleQuerySet(models.QuerySet):
         """Articles with `user` in the byline: a reporter's own."""
         return self.filter(pk__in=Byline.objects.filter(author__user=user).values("article"))
 
-    def related_to(self, article, limit=4):
+    def related_to(self, article, tags=None, limit=4):
         """Its translations and originals first, then articles sharing the most tags.
 
         One query; the caller splits the two groups on `in_family` (2 for the original, 1 for
         its other translations, 0 for the rest). Candidates sharing a tag
         are the newest RELATED_PER_TAG articles (by id) of each of its tags, so the rows read
         and ranked stay bounded however large the archive or a tag grows (see related.py).
-        The article's tags come from `article.tags.all()`, prefetched by the article page.
+        tags: the article's tags, if the caller has them already (else one more query).
         """
         root = article.translation_of_id or article.pk
         family = Q(pk=root) | Q(translation_of_id=root)
         candidates = family
         shared = Value(0)
-        tag_ids = sorted(tag.pk for tag in article.tags.all())
+        tag_ids = sorted(tag.pk for tag in (article.tags.all() if tags is None else tags))
         if tag_ids:
             candidates |= Q(pk__in=RawSQL(*newest_tagged(tag_ids, article.pk)))
             shared = RawSQL(*shared_tag_count(tag_ids), output_field=models.IntegerField())

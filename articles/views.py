@@ -2,7 +2,7 @@ import logging
 import re
 from urllib.parse import urlencode, urlsplit
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
@@ -25,16 +25,24 @@ RELATED_COUNT = 4
 
 
 def article_page_queryset():
-    """Everything the article page shows, in a fixed number of queries."""
-    return Article.objects.select_related(
-        # Not translation_of: a live original comes with the related articles (render_article).
-        "section", "lead_image", "desk_editor"
-    ).prefetch_related(
-        Prefetch("bylines", queryset=Byline.objects.select_related("author")),
-        Prefetch("updates", queryset=ArticleUpdate.objects.order_by("-created_at")),
-        "tags",
-        Prefetch("videos", queryset=Video.objects.select_related("poster")),
-    )
+    """The article's own row and what hangs off it one-to-one: one query."""
+    # Not translation_of: a live original comes with the related articles (render_article).
+    return Article.objects.select_related("section", "lead_image", "desk_editor")
+
+
+def page_parts(article):
+    """Bylines, tags, updates and videos of the article page: one plain query each.
+
+    Not prefetch_related, whose machinery is made for many objects: for one article it cost
+    about 0.8 ms of a 13.5 ms page (2,000 articles). The print view fetches only what it shows.
+    """
+    bylines = Byline.objects.filter(article=article).select_related("author")
+    return {
+        "authors": [byline.author for byline in bylines],
+        "tags": list(article.tags.order_by("name")),
+        "updates": list(ArticleUpdate.objects.filter(article=article).order_by("-created_at")),
+        "videos": list(Video.objects.filter(article=article).select_related("poster")),
+    }
 
 
 class LiveArticleListView(ListView):
@@ -167,8 +175,9 @@ def short_link(request, pk):
 
 def render_article(request, template, article, **context):
     """Render an article page, with translations and related articles, in its own language."""
-    candidates = list(Article.objects.live().related_to(article))
-    context |= {
+    parts = page_parts(article)
+    candidates = list(Article.objects.live().related_to(article, parts["tags"]))
+    context |= parts | {
         "article": article,
         "original": next((c for c in candidates if c.pk == article.translation_of_id), None),
         "translations": [c for c in candidates if c.in_family],

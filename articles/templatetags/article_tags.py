@@ -38,10 +38,11 @@ def absolute(context, path):
 
 
 @register.simple_tag(takes_context=True)
-def article_json_ld(context, article, original=None):
+def article_json_ld(context, article, authors, original=None):
     """A schema.org NewsArticle for search engines, as an inert <script> data block.
 
-    original: the live article this one translates, if any (the page has it already).
+    authors: in byline order; original: the live article this one translates, if any (the
+    page has both already).
     """
     request = context["request"]
     data = {
@@ -60,7 +61,7 @@ def article_json_ld(context, article, original=None):
                 "name": author.name,
                 "url": request.build_absolute_uri(author.get_absolute_url()),
             }
-            for author in article.byline_authors()
+            for author in authors
         ],
         "publisher": {
             "@type": "NewsMediaOrganization",
