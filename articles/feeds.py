@@ -14,7 +14,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from taggit.models import Tag
 
-from .models import Article, Author, Section
+from .models import Article, Author, Section, attach_byline_authors
 
 FEED_SIZE = 30
 
@@ -128,11 +128,8 @@ class ArticleFeed(Feed):
 
     def items(self, obj):
         articles = self.filter_articles(Article.objects.live(), obj)
-        return (
-            articles.for_lists()
-            .prefetch_related("tags")
-            .order_by("-published_at", "-id")[:FEED_SIZE]
-        )
+        newest = articles.for_lists().prefetch_related("tags").order_by("-published_at", "-id")
+        return attach_byline_authors(newest[:FEED_SIZE])
 
     def item_title(self, item):
         # Plain text: the feed generator escapes it for XML once, which readers expect.

@@ -311,10 +311,11 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_lists(self):
-        """Everything a list of cards shows, in a fixed number of queries."""
-        return self.select_related("section", "lead_image").prefetch_related(
-            models.Prefetch("bylines", queryset=Byline.objects.select_related("author"))
-        )
+        """A list of cards' articles with their sections and lead images, in one query.
+
+        Their bylines come from attach_byline_authors(), once the list is cut to a page.
+        """
+        return self.select_related("section", "lead_image")
 
 
 class Article(models.Model):
@@ -601,8 +602,28 @@ class Article(models.Model):
         return self.get_status_display()
 
     def byline_authors(self):
-        """The authors in byline order; uses the prefetched bylines when present."""
+        """The authors in byline order: as attach_byline_authors() left them, else from the
+        (prefetched, or queried) bylines."""
+        if hasattr(self, "attached_authors"):
+            return self.attached_authors
         return [byline.author for byline in self.bylines.all()]
+
+
+def attach_byline_authors(articles):
+    """Give each article of a list its authors in byline order, with one query for them all.
+
+    Lists use this instead of prefetch_related("bylines"), which builds a queryset for every
+    article: for a page of 20 cards that cost more than the query itself (2.9 vs 1.6 ms).
+    Returns the articles, as a list.
+    """
+    articles = list(articles)
+    authors = {article.pk: [] for article in articles}
+    bylines = Byline.objects.filter(article__in=list(authors)).select_related("author")
+    for byline in bylines:
+        authors[byline.article_id].append(byline.author)
+    for article in articles:
+        article.attached_authors = authors[article.pk]
+    return articles
 
 
 class Byline(models.Model):

@@ -14,7 +14,17 @@ from django.views.generic import ListView
 from taggit.models import Tag
 
 from . import preview, renditions
-from .models import Article, ArticleUpdate, Author, Byline, Image, Rendition, Section, Video
+from .models import (
+    Article,
+    ArticleUpdate,
+    Author,
+    Byline,
+    Image,
+    Rendition,
+    Section,
+    Video,
+    attach_byline_authors,
+)
 from .search import clean_query, search_articles
 
 logger = logging.getLogger(__name__)
@@ -68,7 +78,14 @@ class LiveArticleListView(ListView):
             allow_empty_first_page=self.get_allow_empty(),
         )
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        # The page's cards and any others the page shows get their bylines in one query.
+        page.object_list = list(page.object_list)
+        attach_byline_authors([*self.other_cards(), *page.object_list])
         return paginator, page, page.object_list, page.has_other_pages()
+
+    def other_cards(self):
+        """Articles shown beside the page's list (the home page's top stories)."""
+        return []
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(heading=self.heading, **kwargs)
@@ -92,6 +109,9 @@ class HomeView(LiveArticleListView):
             )[:TOP_STORIES]
         )
         return live.exclude(pk__in=[article.pk for article in self.top_stories])
+
+    def other_cards(self):
+        return self.top_stories
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(top_stories=self.top_stories, **kwargs)

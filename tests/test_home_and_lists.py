@@ -172,6 +172,24 @@ def test_card_shows_what_a_reader_scans_for(client, superuser):
     assert re.search(r'<img class="card-image" [^>]*loading="lazy"', html)
 
 
+def test_top_stories_and_latest_cards_each_carry_their_own_byline(client, superuser):
+    ada = Author.objects.create(name="Ada Lovelace", slug="ada", short_code="al")
+    grace = Author.objects.create(name="Grace Hopper", slug="grace", short_code="gh")
+    live_story("Top story by Ada", top_story_rank=1, authors=[ada])
+    live_story("Latest by Grace and Ada", authors=[grace, ada])
+    live_story("Latest by the staff")  # the default byline of test articles
+
+    html = page(client, "/")
+
+    def card(headline):
+        start = html.index(headline)
+        return html[start : html.index("</article>", start)]
+
+    assert "By Ada Lovelace</span>" in card("Top story by Ada")
+    assert "By Grace Hopper and Ada Lovelace</span>" in card("Latest by Grace and Ada")
+    assert "By Staff Writer</span>" in card("Latest by the staff")
+
+
 def test_card_without_lead_image_has_no_picture(client, superuser):
     story = live_story("Words only")  # the checklist wants a picture to publish
     Article.objects.filter(pk=story.pk).update(lead_image=None)
