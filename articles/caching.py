@@ -2,6 +2,8 @@
 
 Every cached page carries the cache's current *generation*; purging starts a new generation,
 so one cheap write retires every page at once, on every app server that shares the cache.
+A page is looked up together with the generation (one round trip to a shared cache) and
+served only if it carries the current one; the next render of the page overwrites it.
 An entry also never outlives the moment the next scheduled article goes live.
 PAGE_CACHE_SECONDS=0 turns the page cache off: every page is rendered, and marked `no-cache`.
 """
@@ -20,7 +22,7 @@ from .models import Article
 
 GENERATION_KEY = "newsroom:pages:generation"
 NEXT_PUBLICATION_KEY = "newsroom:pages:next-publication:{}"
-PAGE_KEY = "newsroom:page:{generation}:{digest}"
+PAGE_KEY = "newsroom:page:{digest}"
 # Query parameters that change what a public page shows; any other is ignored for the key
 # (tracking parameters must not split the cache, nor can they change the page).
 PAGE_PARAMETERS = ("page", "q", "view", "p", "url", "text", "instance")
@@ -69,7 +71,7 @@ def seconds_until_next_publication(current_generation, now=None):
     return max(0, (moment - now).total_seconds())
 
 
-def page_key(request, current_generation):
+def page_key(request):
     # Every value, in order: views read the last one (`QueryDict.get`), so a key made of the
     # first would let "?page=2&page=1" store page 1 as page 2 for everyone.
     query = "&".join(
@@ -78,7 +80,7 @@ def page_key(request, current_generation):
     address = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
     # Hashed: addresses may hold spaces and any length, which some cache backends refuse.
     digest = hashlib.sha256(address.encode()).hexdigest()
-    return PAGE_KEY.format(generation=current_generation, digest=digest)
+    return PAGE_KEY.format(digest=digest)
 
 
 def is_cacheable_request(request):
@@ -120,11 +122,16 @@ class PublicPageCacheMiddleware:
             return response
         if not page_cache_is_on():
             return self.render_uncached(request)
-        current_generation = generation()
-        key = page_key(request, current_generation)
-        entry = cache.get(key)
+        key = page_key(request)
+        found = cache.get_many([GENERATION_KEY, key])
+        current_generation = found.get(GENERATION_KEY) or generation()
+        entry = found.get(key)
         now = time.time()
-        if entry is not None and entry["expires"] > now:
+        if (
+            entry is not None
+            and entry.get("generation") == current_generation
+            and entry["expires"] > now
+        ):
             response = entry["response"]
             response["X-Cache"] = "hit"
             # How long the copy has been kept: a CDN or browser counts its max-age from the
@@ -164,6 +171,11 @@ class PublicPageCacheMiddleware:
             set_response_etag(response)
         if seconds > 0:
             now = time.time()
-            entry = {"response": response, "stored": now, "expires": now + seconds}
+            entry = {
+                "response": response,
+                "generation": current_generation,
+                "stored": now,
+                "expires": now + seconds,
+            }
             cache.set(key, entry, seconds)
         response["X-Cache"] = "miss"

@@ -135,6 +135,9 @@ if env.str("DATABASE_REPLICA_URL", default=""):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://newsroom")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # The same backend, without a new redis-py client per operation (see the module).
+    CACHES["default"]["BACKEND"] = "newsroom.redis_cache.ReusingRedisCache"
 # How long a public page may be served from the shared cache (and a CDN), and by browsers.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 PAGE_BROWSER_SECONDS = env.int("PAGE_BROWSER_SECONDS", default=60)

@@ -17,7 +17,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 SETTINGS_VARIABLES = (
     "SECRET_KEY", "DEBUG", "HTTPS", "ALLOWED_HOSTS", "SERVE_MEDIA", "STATIC_HASHED",
     "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD",
-    "MEDIA_URL", "STATIC_URL", "ENV_FILE", "CONN_MAX_AGE",
+    "MEDIA_URL", "STATIC_URL", "ENV_FILE", "CONN_MAX_AGE", "CACHE_URL",
     # Set by the browser tests' fixture in this process; deployment checks refuse it.
     "DJANGO_ALLOW_ASYNC_UNSAFE",
 )
@@ -33,6 +33,7 @@ print(json.dumps({
     "img_src": settings.SECURE_CSP["img-src"],
     "script_src": settings.SECURE_CSP["script-src"],
     "CONN_MAX_AGE": settings.DATABASES["default"]["CONN_MAX_AGE"],
+    "CACHE_BACKEND": settings.CACHES["default"]["BACKEND"],
 }))
 """
 
@@ -155,3 +156,31 @@ def test_workers_keep_their_database_connection_as_configured(
     if conn_max_age is not None:
         environment["CONN_MAX_AGE"] = conn_max_age
     assert resolved_settings(tmp_path, **environment)["CONN_MAX_AGE"] == expected
+
+
+@pytest.mark.parametrize(
+    ("cache_url", "backend"),
+    [
+        (None, "django.core.cache.backends.locmem.LocMemCache"),
+        ("redis://127.0.0.1:6379/1", "newsroom.redis_cache.ReusingRedisCache"),
+    ],
+)
+def test_a_redis_cache_url_gets_the_backend_that_reuses_its_client(tmp_path, cache_url, backend):
+    environment = {"SECRET_KEY": "k"} | ({"CACHE_URL": cache_url} if cache_url else {})
+    assert resolved_settings(tmp_path, **environment)["CACHE_BACKEND"] == backend
+
+
+def test_the_redis_cache_keeps_one_client_and_still_works():
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    from newsroom.redis_cache import ReusingRedisCache
+
+    redis_cache = ReusingRedisCache("redis://127.0.0.1:6379/14", {"KEY_PREFIX": "config-test"})
+    client = redis_cache._cache.get_client()
+    assert redis_cache._cache.get_client(write=True) is client
+    try:
+        redis_cache.set("answer", {"page": "<p>42</p>"}, 30)
+    except RedisConnectionError as error:
+        pytest.skip(f"no Redis on 127.0.0.1:6379 ({error})")
+    assert redis_cache.get_many(["answer", "missing"]) == {"answer": {"page": "<p>42</p>"}}
+    redis_cache.delete("answer")
