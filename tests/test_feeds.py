@@ -293,3 +293,11 @@ def test_feed_links_put_the_pages_own_feeds_first(db, writers):
 def test_feed_links_ignore_a_missing_subject(db):
     """Templates pass `view.section` and the like, which are empty on other pages."""
     assert render_feed_links(section="", tag=None) == render_feed_links()
+
+
+def test_a_feed_is_sent_as_one_piece(client, live_article):
+    """A WSGI server writes each piece of a response on its own; a feed of 50 full articles
+    in thousands of pieces cost more to send than to render."""
+    response = client.get("/feeds/rss/")
+    assert response.status_code == 200
+    assert len(list(response)) == 1
