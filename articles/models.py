@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
-from .related import newest_tagged, shared_tag_count
+from .related import best_tagged, shared_tag_count
 from .sanitize import clean_html, text_of
 
 WORDS_PER_MINUTE = 230
@@ -283,9 +283,10 @@ class ArticleQuerySet(models.QuerySet):
         """Its translations and originals first, then articles sharing the most tags.
 
         One query; the caller splits the two groups on `in_family` (2 for the original, 1 for
-        its other translations, 0 for the rest). Candidates sharing a tag
-        are the newest RELATED_PER_TAG articles (by id) of each of its tags, so the rows read
-        and ranked stay bounded however large the archive or a tag grows (see related.py).
+        its other translations, 0 for the rest). Candidates sharing a tag are the newest
+        RELATED_PER_TAG articles (by id) of each of its tags, and of those the RELATED_POOL
+        sharing the most, so the rows read stay bounded however large the archive or a tag
+        grows (see related.py).
         tags: the article's tags, if the caller has them already (else one more query).
         """
         root = article.translation_of_id or article.pk
@@ -294,7 +295,7 @@ class ArticleQuerySet(models.QuerySet):
         shared = Value(0)
         tag_ids = sorted(tag.pk for tag in (article.tags.all() if tags is None else tags))
         if tag_ids:
-            candidates |= Q(pk__in=RawSQL(*newest_tagged(tag_ids, article.pk)))
+            candidates |= Q(pk__in=RawSQL(*best_tagged(tag_ids, article.pk)))
             shared = RawSQL(*shared_tag_count(tag_ids), output_field=models.IntegerField())
         return (
             self.filter(candidates)

@@ -193,6 +193,15 @@ def test_related_articles_come_from_each_tags_newest_stories(client, story, monk
     assert sorted(headlines) == ["Harbour story", "Storm story 2", "Storm story 3"]
 
 
+def test_related_articles_sharing_more_tags_win_a_place_in_the_pool(client, story, monkeypatch):
+    """Only the few candidates sharing the most tags are read from the articles table."""
+    monkeypatch.setattr("articles.related.RELATED_POOL", 2)
+    publish(make_article(headline="Old, both tags", tags=["harbour", "storm"]))
+    for number in range(1, 4):
+        publish(make_article(headline=f"Storm story {number}", tags=["storm"]))
+    assert related_headlines(page(client, story)) == ["Old, both tags", "Storm story 3"]
+
+
 def test_an_article_without_tags_still_shows_its_translations(client):
     original = publish(make_article(headline="Hafen wieder offen", language="de"))
     translation = publish(make_article(
