@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
-from .related import best_tagged, shared_tag_count
+from .related import best_tagged, either, shared_tag_count
 from .sanitize import clean_html, text_of
 
 WORDS_PER_MINUTE = 230
@@ -295,7 +295,11 @@ class ArticleQuerySet(models.QuerySet):
         shared = Value(0)
         tag_ids = sorted(tag.pk for tag in (article.tags.all() if tags is None else tags))
         if tag_ids:
-            candidates |= Q(pk__in=RawSQL(*best_tagged(tag_ids, article.pk)))
+            # One list of ids, family and tagged alike: with "family OR id IN (…)" PostgreSQL
+            # scanned the whole table (15 ms at 20,000 articles) instead of using the key.
+            family_ids = Article.objects.filter(family).order_by().values("pk")
+            family_ids = family_ids.query.sql_with_params()
+            candidates = Q(pk__in=RawSQL(*either(family_ids, best_tagged(tag_ids, article.pk))))
             shared = RawSQL(*shared_tag_count(tag_ids), output_field=models.IntegerField())
         return (
             self.filter(candidates)

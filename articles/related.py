@@ -40,6 +40,14 @@ def best_tagged(tag_ids, article_pk):
     return sql, params
 
 
+def either(*statements):
+    """(sql, params): the rows of any of these (sql, params) statements of one column."""
+    sql = " UNION ".join(
+        f"SELECT * FROM ({statement}) AS part_{n}" for n, (statement, _) in enumerate(statements)
+    )
+    return sql, [value for _, params in statements for value in params]
+
+
 def shared_tag_count(tag_ids):
     """(sql, params): how many of these tags the article of the outer query carries."""
     from .models import Article
