@@ -13,8 +13,13 @@ from django.db import connection
 
 # Related articles are picked among the newest this many articles of each of an article's tags,
 RELATED_PER_TAG = 50
-# and of those, among this many sharing the most tags (enough for a few that are not live).
-RELATED_POOL = 20
+# and of those, among this many sharing the most tags. Both bounds count drafts and scheduled
+# stories too (the tag index knows nothing of status): a tag whose newest 50 are all unpublished
+# offers no related story until some are published.
+RELATED_POOL = 50
+# An article's first this many tags (by id) pick its related articles: each is one part of a
+# compound SELECT, of which SQLite allows 500, and one index read.
+RELATED_TAGS = 30
 
 
 def best_tagged(tag_ids, article_pk):
@@ -49,7 +54,11 @@ def either(*statements):
 
 
 def shared_tag_count(tag_ids):
-    """(sql, params): how many of these tags the article of the outer query carries."""
+    """(sql, params): how many of these tags the article of the outer query carries.
+
+    The outer query must select from the articles table under its own name, as a top-level
+    query does; Django aliases it (U0, …) only inside subqueries.
+    """
     from .models import Article
 
     table, content_type = _tagged_items()

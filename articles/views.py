@@ -67,12 +67,18 @@ class CappedCountPaginator(Paginator):
     """
 
     COUNT_AHEAD = 50
+    # Beyond this page the count runs to the end of the list anyway; the cap keeps the
+    # LIMIT inside the database's integers whatever number an address carries.
+    LAST_COUNTED_PAGE = 10**9
 
     def get_page(self, number):
         try:
-            requested = max(int(number), 1)
+            requested = int(number)
         except (TypeError, ValueError):
-            requested = 1
+            requested = 1  # as Django does for "abc" or "1.5": the first page
+        if requested < 1:
+            number = requested = 1  # Django would show the last page, which needs the total
+        requested = min(requested, self.LAST_COUNTED_PAGE)
         self.count_limit = (requested + self.COUNT_AHEAD) * self.per_page
         return super().get_page(number)
 

@@ -202,6 +202,14 @@ def test_related_articles_sharing_more_tags_win_a_place_in_the_pool(client, stor
     assert related_headlines(page(client, story)) == ["Old, both tags", "Storm story 3"]
 
 
+def test_an_article_with_hundreds_of_tags_still_shows_related_ones(client):
+    """SQLite allows 500 parts in a compound SELECT: only the first tags pick related ones."""
+    names = [f"topic {number}" for number in range(520)]
+    publish(make_article(headline="Shares the first tag", tags=names[:1]))
+    crowded = publish(make_article(headline="Tagged to the hilt", tags=names))
+    assert related_headlines(page(client, crowded)) == ["Shares the first tag"]
+
+
 def test_an_article_without_tags_still_shows_its_translations(client):
     original = publish(make_article(headline="Hafen wieder offen", language="de"))
     translation = publish(make_article(

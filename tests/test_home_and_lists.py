@@ -366,6 +366,14 @@ def test_a_long_list_is_counted_only_a_little_beyond_the_page(
     assert "Page 3 of 3" in page(client, f"{url}?page=999")
 
 
+@pytest.mark.parametrize("url", LISTS)
+@pytest.mark.parametrize(("number", "label"), [
+    ("0", "Page 1 of 3"), ("-5", "Page 1 of 3"), (str(10**30), "Page 3 of 3"),
+])
+def test_page_numbers_beyond_any_count_still_answer(client, three_pages, url, number, label):
+    assert label in page(client, f"{url}?page={number}")
+
+
 def test_a_german_newsroom_says_seite_with_and_without_the_total(
     client, three_pages, monkeypatch, settings
 ):

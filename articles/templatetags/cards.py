@@ -80,6 +80,8 @@ def byline(authors):
 
 def published(when):
     # As the template filter |date would: in the reader's time zone, in the locale's format.
+    if when is None:
+        return ""
     local = timezone.localtime(when)
     return format_html(
         '<time datetime="{}">{}</time>',
