@@ -4,7 +4,7 @@ Raw SQL on purpose. Django can take "the newest N items of each tag" only as a w
 function, which numbers every item of every tag before keeping N, so its cost grows with a
 tag's age; one `LIMIT` per tag reads N entries of the (tag, type, object) index backwards and
 stops. Both statements are plain SQL that SQLite and PostgreSQL run alike, and both take the
-tag ids as parameters: the article page has them already (prefetched tags), which also keeps
+tag ids as parameters: the article page has them already (it shows them), which also keeps
 Django from compiling a nested subquery per request.
 """
 
