@@ -21,6 +21,10 @@ import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script: make the bench package importable
+
+from bench import setup_scratch_django  # noqa: E402
+
 SIZE = (6000, 4000)
 PAGE_PICTURES = 25  # a home page: five top stories and twenty cards
 
@@ -47,25 +51,6 @@ def make_master(path):
     noise = Image.merge("RGB", [Image.effect_noise(SIZE, 9) for _ in range(3)])
     picture = ImageChops.add(picture, noise, scale=1.0, offset=-128)
     picture.save(path, "JPEG", quality=92)
-
-
-def setup_django(workdir):
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="newsroom.settings",
-        SECRET_KEY="bench-only",
-        DEBUG="false",
-        HTTPS="false",
-        SERVE_MEDIA="false",
-        ALLOWED_HOSTS="testserver",
-        DATABASE_URL=f"sqlite:///{workdir}/bench.sqlite3",
-        CACHE_URL="locmemcache://bench",
-        MEDIA_ROOT=f"{workdir}/media",
-        ORIGINALS_ROOT=f"{workdir}/originals",
-    )
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
 
 
 def rss_bytes():
@@ -103,7 +88,7 @@ def phase(name, workdir, trace):
         print(json.dumps(measure(work, trace)))
         return
 
-    setup_django(workdir)
+    setup_scratch_django(workdir)
     from django.core.files import File
     from django.core.management import call_command
 

@@ -10,13 +10,15 @@ each step completes with sane output; this script only prints the times.
 """
 
 import io
-import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script: make the bench package importable
+
+from bench import setup_scratch_django  # noqa: E402
 
 # Each body is what a hostile or broken import could hand us; all hold about 100,000 tags.
 BODIES = {
@@ -31,24 +33,7 @@ BODIES = {
 
 
 def setup_django(workdir):
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="newsroom.settings",
-        SECRET_KEY="bench-only",
-        DEBUG="false",
-        HTTPS="false",
-        SERVE_MEDIA="false",
-        STATIC_HASHED="false",
-        ALLOWED_HOSTS="testserver",
-        DATABASE_URL=f"sqlite:///{workdir}/bench.sqlite3",
-        CACHE_URL="locmemcache://bench",
-        MEDIA_ROOT=f"{workdir}/media",
-        ORIGINALS_ROOT=f"{workdir}/originals",
-        ENV_FILE=f"{workdir}/none.env",
-    )
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    setup_scratch_django(workdir)
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
