@@ -4,6 +4,7 @@ import secrets
 
 import reversion
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import storages
 from django.core.validators import (
     MaxValueValidator,
@@ -289,22 +290,33 @@ class ArticleQuerySet(models.QuerySet):
         grows (see related.py).
         tags: the article's tags, if the caller has them already (else one more query).
         """
-        root = article.translation_of_id or article.pk
+        tag_ids = sorted(tag.pk for tag in (article.tags.all() if tags is None else tags))
+        return self.related(
+            pk=article.pk,
+            root=article.translation_of_id or article.pk,
+            tag_ids=tag_ids[:RELATED_TAGS],
+            content_type=ContentType.objects.get_for_model(Article).pk,
+            limit=limit,
+        )
+
+    def related(self, pk, root, tag_ids, content_type, limit=4):
+        """related_to() by ids: each a value, or a Slot of a prepared query (prepared.py)."""
         family = Q(pk=root) | Q(translation_of_id=root)
         candidates = family
         shared = Value(0)
-        tag_ids = sorted(tag.pk for tag in (article.tags.all() if tags is None else tags))
-        tag_ids = tag_ids[:RELATED_TAGS]
         if tag_ids:
             # One list of ids, family and tagged alike: with "family OR id IN (…)" PostgreSQL
             # scanned the whole table (15 ms at 20,000 articles) instead of using the key.
             family_ids = Article.objects.filter(family).order_by().values("pk")
             family_ids = family_ids.query.sql_with_params()
-            candidates = Q(pk__in=RawSQL(*either(family_ids, best_tagged(tag_ids, article.pk))))
-            shared = RawSQL(*shared_tag_count(tag_ids), output_field=models.IntegerField())
+            tagged_ids = best_tagged(tag_ids, pk, content_type)
+            candidates = Q(pk__in=RawSQL(*either(family_ids, tagged_ids)))
+            shared = RawSQL(
+                *shared_tag_count(tag_ids, content_type), output_field=models.IntegerField()
+            )
         return (
             self.filter(candidates)
-            .exclude(pk=article.pk)
+            .exclude(pk=pk)
             # The original first in the family, so the article page finds it among these.
             .annotate(
                 shared_tags=shared,

@@ -5,11 +5,13 @@ function, which numbers every item of every tag before keeping N, so its cost gr
 tag's age; one `LIMIT` per tag reads N entries of the (tag, type, object) index backwards and
 stops. Both statements are plain SQL that SQLite and PostgreSQL run alike, and both take the
 tag ids as parameters: the article page has them already (it shows them), which also keeps
-Django from compiling a nested subquery per request.
+Django from compiling a nested subquery per request. Every value may be a Slot of a prepared
+query (prepared.py): the article page compiles this SQL once per number of tags.
 """
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+
+from .prepared import raw_param
 
 # Related articles are picked among the newest this many articles of each of an article's tags,
 RELATED_PER_TAG = 50
@@ -22,7 +24,7 @@ RELATED_POOL = 50
 RELATED_TAGS = 30
 
 
-def best_tagged(tag_ids, article_pk):
+def best_tagged(tag_ids, article_pk, content_type):
     """(sql, params): ids of the RELATED_POOL other articles sharing the most of these tags,
     among the newest RELATED_PER_TAG of each tag (newest first among equals).
 
@@ -30,7 +32,7 @@ def best_tagged(tag_ids, article_pk):
     the live check. Reading the rows of every candidate was most of the query's time, as
     their status and date sit after the body in the table (SQLite follows its overflow pages).
     """
-    table, content_type = _tagged_items()
+    table = _tagged_items()
     arm = (
         f"SELECT object_id FROM (SELECT object_id FROM {table}"
         " WHERE tag_id = %s AND content_type_id = %s AND object_id <> %s"
@@ -41,7 +43,9 @@ def best_tagged(tag_ids, article_pk):
         f"SELECT object_id FROM ({arms}) AS tagged GROUP BY object_id"
         f" ORDER BY COUNT(*) DESC, object_id DESC LIMIT {RELATED_POOL}"
     )
-    params = [value for tag_id in tag_ids for value in (tag_id, content_type, article_pk)]
+    params = [
+        raw_param(value) for tag_id in tag_ids for value in (tag_id, content_type, article_pk)
+    ]
     return sql, params
 
 
@@ -53,7 +57,7 @@ def either(*statements):
     return sql, [value for _, params in statements for value in params]
 
 
-def shared_tag_count(tag_ids):
+def shared_tag_count(tag_ids, content_type):
     """(sql, params): how many of these tags the article of the outer query carries.
 
     The outer query must select from the articles table under its own name, as a top-level
@@ -61,7 +65,7 @@ def shared_tag_count(tag_ids):
     """
     from .models import Article
 
-    table, content_type = _tagged_items()
+    table = _tagged_items()
     quote = connection.ops.quote_name
     outer = f"{quote(Article._meta.db_table)}.{quote(Article._meta.pk.column)}"
     placeholders = ", ".join(["%s"] * len(tag_ids))
@@ -69,13 +73,10 @@ def shared_tag_count(tag_ids):
         f"SELECT COUNT(*) FROM {table} WHERE content_type_id = %s"
         f" AND object_id = {outer} AND tag_id IN ({placeholders})"
     )
-    return sql, [content_type, *tag_ids]
+    return sql, [raw_param(value) for value in (content_type, *tag_ids)]
 
 
 def _tagged_items():
     from taggit.models import TaggedItem  # taggit's models import this app's models
 
-    from .models import Article
-
-    table = connection.ops.quote_name(TaggedItem._meta.db_table)
-    return table, ContentType.objects.get_for_model(Article).pk
+    return connection.ops.quote_name(TaggedItem._meta.db_table)
