@@ -8,12 +8,12 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http.request import split_domain_port
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from taggit.models import Tag
 
+from .links import public_url
 from .models import Article, Author, Section, attach_byline_authors
 
 FEED_SIZE = 30
@@ -116,7 +116,7 @@ class ArticleFeed(Feed):
         return f"{obj.name} – {settings.NEWSROOM_NAME}" if obj else settings.NEWSROOM_NAME
 
     def link(self, obj):
-        return obj.get_absolute_url() if obj else reverse("articles:home")
+        return obj.get_absolute_url() if obj else public_url("articles:home")
 
     def description(self, obj):
         return getattr(obj, "description", "") or self.title(obj)
@@ -213,7 +213,7 @@ class TagFeed(ArticleFeed):
         return get_object_or_404(Tag.objects.filter(pk__in=used), slug=slug)
 
     def link(self, obj):
-        return reverse("articles:tag", kwargs={"slug": obj.slug})
+        return public_url("articles:tag", slug=obj.slug)
 
     def filter_articles(self, articles, obj):
         return articles.filter(tags=obj)

@@ -17,13 +17,13 @@ from django.db.models import Case, F, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length, Lower
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
+from .links import public_url
 from .related import RELATED_TAGS, best_tagged, either, shared_tag_count
 from .sanitize import clean_html, text_of
 
@@ -62,7 +62,7 @@ class Section(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:section", kwargs={"slug": self.slug})
+        return public_url("articles:section", slug=self.slug)
 
 
 short_code_validator = RegexValidator(
@@ -130,7 +130,7 @@ class Author(models.Model):
         return f"{self.name} ({self.short_code})"
 
     def get_absolute_url(self):
-        return reverse("articles:author", kwargs={"slug": self.slug})
+        return public_url("articles:author", slug=self.slug)
 
 
 def original_storage():
@@ -571,7 +571,7 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"slug": self.slug, "pk": self.pk})
+        return public_url("articles:detail", slug=self.slug, pk=self.pk)
 
     def free_slug(self, base):
         """Return `base`, or `base-2`, `base-3`… if another article has it (one query)."""

@@ -19,9 +19,9 @@ from math import ceil
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.urls import reverse
 from PIL import Image as PILImage
 
+from .links import public_url
 from .models import Image, Rendition
 
 # Bump when the way renditions are encoded changes: every address changes with it.
@@ -144,14 +144,12 @@ def has_renditions(image):
 
 
 def url(image, spec, fmt, current_token=None):
-    return reverse(
+    return public_url(
         "articles:rendition",
-        kwargs={
-            "image_id": image.pk,
-            "spec": spec.key,
-            "token": current_token or token(image, spec.crop),
-            "ext": fmt,
-        },
+        image_id=image.pk,
+        spec=spec.key,
+        token=current_token or token(image, spec.crop),
+        ext=fmt,
     )
 
 

@@ -7,13 +7,13 @@ from urllib.parse import quote, urlencode
 from django import template
 from django.conf import settings
 from django.templatetags.static import static
-from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
 from .. import renditions
+from ..links import public_url
 
 register = template.Library()
 
@@ -112,7 +112,7 @@ def share_targets(context, article):
     """Plain share links: each opens the network's own page; nothing loads before a click."""
     url = context["request"].build_absolute_uri(article.get_absolute_url())
     text = article.headline
-    mastodon = reverse("articles:share-mastodon") + "?" + urlencode({"url": url, "text": text})
+    mastodon = public_url("articles:share-mastodon") + "?" + urlencode({"url": url, "text": text})
     mail = urlencode({"subject": text, "body": url}, quote_via=quote)  # %20, not "+"
     return [
         ("email", _("E-mail"), f"mailto:?{mail}"),

@@ -1,7 +1,8 @@
 from django import template
 from django.conf import settings
-from django.urls import reverse
 from django.utils.html import format_html_join
+
+from articles.links import public_url
 
 register = template.Library()
 
@@ -21,7 +22,7 @@ def feed_links(section=None, tag=None, author=None):
         "\n",
         '<link rel="alternate" type="{}" title="{} ({})" href="{}">',
         (
-            (mime_type, title, label, reverse(f"{name}-{suffix}", kwargs=kwargs))
+            (mime_type, title, label, public_url(f"{name}-{suffix}", **kwargs))
             for title, name, kwargs in feeds
             for suffix, mime_type, label in FORMATS
         ),
