@@ -167,7 +167,7 @@ def test_card_shows_what_a_reader_scans_for(client, superuser):
     assert '<a class="card-section" href="/section/politics/">Politics</a>' in html
     assert "By Ada Lovelace and Grace Hopper" in html
     assert "4 min. read" in html
-    published = timezone.localtime(story.published_at).strftime("%Y-%m-%dT%H:%M:%S%z")
+    published = timezone.localtime(story.published_at).isoformat(timespec="seconds")
     assert f'<time datetime="{published}">' in html
     assert re.search(r'<img class="card-image" [^>]*loading="lazy"', html)
 

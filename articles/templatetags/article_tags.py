@@ -13,6 +13,7 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
 from .. import renditions
+from ..dates import iso_datetime
 from ..links import public_url
 
 register = template.Library()
@@ -89,6 +90,9 @@ def article_json_ld(context, article, authors, original=None):
         '<script type="application/ld+json">{}</script>',
         mark_safe(document.translate(JSON_SCRIPT_ESCAPES)),  # escaped for <script> above
     )
+
+
+register.filter("iso_datetime", iso_datetime)
 
 
 @register.filter

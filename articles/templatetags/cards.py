@@ -12,10 +12,10 @@ has up to 25 cards, and the template took 450 µs a card, over half of a cold ho
 """
 
 from django import template
-from django.utils import dateformat, formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language, gettext, ngettext
 
+from ..dates import iso_datetime, reader_datetime
 from .pictures import picture
 
 register = template.Library()
@@ -82,12 +82,7 @@ def published(when):
     # As the template filter |date would: in the reader's time zone, in the locale's format.
     if when is None:
         return ""
-    local = timezone.localtime(when)
-    return format_html(
-        '<time datetime="{}">{}</time>',
-        dateformat.format(local, r"Y-m-d\TH:i:sO"),
-        formats.date_format(local, "DATETIME_FORMAT"),
-    )
+    return format_html('<time datetime="{}">{}</time>', iso_datetime(when), reader_datetime(when))
 
 
 def card_picture(image, *, lead, top, eager):
