@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length, Lower
-from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
+from django.db.models.lookups import GreaterThanOrEqual, In, LessThanOrEqual
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -24,10 +24,19 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
 from .links import public_url
+from .prepared import PreparedQuery, Slot
 from .related import RELATED_TAGS, best_tagged, either, shared_tag_count
 from .sanitize import clean_html, text_of
 
 WORDS_PER_MINUTE = 230
+# What a card shows (templatetags/cards.py, pictures.py): list pages read only these columns
+# (a page of 25 cards spent 0.7 ms converting the others, on SQLite parsing their dates).
+CARD_FIELDS = (
+    "headline", "slug", "kicker", "teaser", "language", "published_at", "reading_time",
+    "section__name", "section__slug",
+    "lead_image__file", "lead_image__width", "lead_image__height", "lead_image__focal_x",
+    "lead_image__focal_y", "lead_image__alt_text",
+)
 RELATED_FIELDS = (
     "headline", "slug", "language", "status", "published_at", "section__name", "section__slug"
 )
@@ -632,16 +641,26 @@ def attach_byline_authors(articles):
 
     Lists use this instead of prefetch_related("bylines"), which builds a queryset for every
     article: for a page of 20 cards that cost more than the query itself (2.9 vs 1.6 ms).
+    The query is prepared (prepared.py): one statement per number of articles.
     Returns the articles, as a list.
     """
     articles = list(articles)
     authors = {article.pk: [] for article in articles}
-    bylines = Byline.objects.filter(article__in=list(authors)).select_related("author")
-    for byline in bylines:
-        authors[byline.article_id].append(byline.author)
+    if authors:
+        ids = {f"article_{n}": pk for n, pk in enumerate(authors)}
+        for byline in BYLINES_OF_ARTICLES.run(shape=len(ids), **ids):
+            authors[byline.article_id].append(byline.author)
     for article in articles:
         article.attached_authors = authors[article.pk]
     return articles
+
+
+BYLINES_OF_ARTICLES = PreparedQuery(
+    lambda count: Byline.objects.filter(
+        # As a lookup of the column itself: article_id__in would check each value is an id.
+        In(F("article_id"), [Slot(f"article_{n}", models.BigIntegerField()) for n in range(count)])
+    ).select_related("author")
+)
 
 
 class Byline(models.Model):

@@ -1,5 +1,6 @@
 import logging
 import re
+from typing import NamedTuple
 from urllib.parse import urlencode, urlsplit
 
 from django.contrib.contenttypes.models import ContentType
@@ -19,6 +20,7 @@ from taggit.models import Tag
 
 from . import preview, renditions
 from .models import (
+    CARD_FIELDS,
     Article,
     ArticleUpdate,
     Author,
@@ -150,6 +152,29 @@ class CappedCountPaginator(Paginator):
         return self.count <= getattr(self, "count_limit", self.count)
 
 
+def cards_of(articles):
+    """What list pages show of these articles (their cards' columns), newest first."""
+    return articles.for_lists().only(*CARD_FIELDS).order_by("-published_at", "-id")
+
+
+# List pages up to this number are read with prepared queries (prepared.py), one compiled
+# statement per kind of list and page; deeper pages, rarely read, are compiled as they come.
+PREPARED_PAGES = 10
+LIST_PAGE = PreparedQuery(
+    lambda shape: shape.view.narrow(
+        cards_of(Article.objects.live(now=Slot("now", models.DateTimeField()))),
+        *[article_id(f"value_{n}") for n in range(shape.values)],
+    )[shape.start : shape.stop]
+)
+
+
+class ListShape(NamedTuple):
+    view: type
+    values: int  # how many values narrow the list (ids)
+    start: int
+    stop: int
+
+
 class LiveArticleListView(ListView):
     """A paginated list of what readers may see; subclasses narrow it."""
 
@@ -159,10 +184,19 @@ class LiveArticleListView(ListView):
     context_object_name = "articles"
     heading = _("Latest news")
     indexable = True
+    prepared = True  # the page is read with LIST_PAGE: narrow() takes only ids
+
+    @staticmethod
+    def narrow(articles, *values):
+        """The view's articles among these: each value an id, or a Slot of LIST_PAGE."""
+        return articles
+
+    def narrowed_by(self):
+        """The ids narrow() takes for this request (after get_queryset)."""
+        return ()
 
     def get_queryset(self):
-        # Cards never show the body: leave the longest column in the database.
-        return Article.objects.live().for_lists().defer("body").order_by("-published_at", "-id")
+        return self.narrow(cards_of(Article.objects.live()), *self.narrowed_by())
 
     def paginate_queryset(self, queryset, page_size):
         # A page number that is not one, or past the end, shows the first or last page
@@ -174,10 +208,26 @@ class LiveArticleListView(ListView):
             allow_empty_first_page=self.get_allow_empty(),
         )
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        page.object_list = self.read(page.object_list)
         # The page's cards and any others the page shows get their bylines in one query.
-        page.object_list = list(page.object_list)
         attach_byline_authors([*self.other_cards(), *page.object_list])
         return paginator, page, page.object_list, page.has_other_pages()
+
+    def read(self, window):
+        """The rows of the paginator's slice of the queryset: a prepared query for the first
+        PREPARED_PAGES pages (at most that many statements for each kind of list)."""
+        start, stop = window.query.low_mark, window.query.high_mark
+        # A last page is cut at the count: without orphans, asking for a whole page gives
+        # the same rows, with one statement per page however long the list.
+        whole_page = stop is not None and stop - start <= PAGE_SIZE and not self.paginate_orphans
+        if not (self.prepared and whole_page and start < PREPARED_PAGES * PAGE_SIZE):
+            return list(window)
+        values = self.narrowed_by()
+        return LIST_PAGE.run(
+            shape=ListShape(type(self), len(values), start, start + PAGE_SIZE),
+            now=timezone.now(),
+            **{f"value_{n}": value for n, value in enumerate(values)},
+        )
 
     def other_cards(self):
         """Articles shown beside the page's list (the home page's top stories)."""
@@ -192,19 +242,28 @@ class LiveArticleListView(ListView):
         return context
 
 
+TOP_STORY_CARDS = PreparedQuery(
+    lambda: cards_of(Article.objects.live(now=Slot("now", models.DateTimeField())))
+    .filter(top_story_rank__isnull=False)
+    .order_by("top_story_rank", "-published_at", "-id")[:TOP_STORIES]
+)
+
+
 class HomeView(LiveArticleListView):
     """The editors' top stories as a lead block, then everything else, newest first."""
 
     template_name = "articles/home.html"
 
+    @staticmethod
+    def narrow(articles, *top_story_ids):
+        return articles.exclude(pk__in=top_story_ids) if top_story_ids else articles
+
+    def narrowed_by(self):
+        return [article.pk for article in self.top_stories]
+
     def get_queryset(self):
-        live = super().get_queryset()
-        self.top_stories = list(
-            live.filter(top_story_rank__isnull=False).order_by(
-                "top_story_rank", "-published_at", "-id"
-            )[:TOP_STORIES]
-        )
-        return live.exclude(pk__in=[article.pk for article in self.top_stories])
+        self.top_stories = TOP_STORY_CARDS.run(now=timezone.now())
+        return super().get_queryset()
 
     def other_cards(self):
         return self.top_stories
@@ -214,13 +273,27 @@ class HomeView(LiveArticleListView):
 
 
 class SectionView(LiveArticleListView):
+    @staticmethod
+    def narrow(articles, section_id):
+        return articles.filter(section_id=section_id)
+
+    def narrowed_by(self):
+        return [self.section.pk]
+
     def get_queryset(self):
         self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
         self.heading = self.section.name
-        return super().get_queryset().filter(section=self.section)
+        return super().get_queryset()
 
 
 class TagView(LiveArticleListView):
+    @staticmethod
+    def narrow(articles, tag_id):
+        return articles.filter(tags__id=tag_id)
+
+    def narrowed_by(self):
+        return [self.tag.pk]
+
     def get_queryset(self):
         # Only a tag on a live article exists for readers: the name of a tag that only
         # drafts or embargoed stories carry could give their subject away.
@@ -228,17 +301,24 @@ class TagView(LiveArticleListView):
         used = Exists(Article.objects.live().filter(tags=OuterRef("pk")))
         self.tag = get_object_or_404(Tag.objects.filter(used), slug=self.kwargs["slug"])
         self.heading = _("Tag: %(name)s") % {"name": self.tag.name}
-        return super().get_queryset().filter(tags=self.tag)
+        return super().get_queryset()
 
 
 class AuthorView(LiveArticleListView):
     # The profile (name, job, bio) is public even before the author's first article is live.
     template_name = "articles/author_detail.html"
 
+    @staticmethod
+    def narrow(articles, author_id):
+        return articles.filter(authors__id=author_id)
+
+    def narrowed_by(self):
+        return [self.author.pk]
+
     def get_queryset(self):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
         self.heading = self.author.name
-        return super().get_queryset().filter(authors=self.author)
+        return super().get_queryset()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(author=self.author, **kwargs)
@@ -247,6 +327,7 @@ class AuthorView(LiveArticleListView):
 class SearchView(LiveArticleListView):
     heading = _("Search")
     indexable = False  # result pages are for the reader who searched, not for crawlers
+    prepared = False  # narrowed by words, ranked by the database: compiled as it comes
 
     def get_queryset(self):
         self.query = clean_query(self.request.GET.get("q", ""))

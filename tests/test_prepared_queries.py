@@ -6,10 +6,11 @@ from datetime import timedelta
 import pytest
 from django.db import connection, connections, models
 from django.test.utils import CaptureQueriesContext
+from django.urls import resolve
 from django.utils import timezone
 
 from articles import views
-from articles.models import Article, ArticleUpdate, Author, Byline, Video
+from articles.models import Article, ArticleUpdate, Author, Byline, Section, Video
 from articles.prepared import PreparedQuery, Slot
 from tests.conftest import make_article, make_image, publish
 
@@ -136,3 +137,76 @@ def test_an_id_no_column_can_hold_finds_nothing(client, newsroom):
     assert address != story.get_absolute_url()
     assert client.get(address).status_code == 404
     assert client.get(f"/-{10**30}").status_code == 404  # the short link
+
+
+@pytest.fixture
+def archive(db):
+    """Three top stories and 47 more live articles in two sections, drafts and embargoed
+    stories among them, one minute apart."""
+    sport = Section.objects.create(name="Sport", slug="sport")
+    writer = Author.objects.create(name="Rita Reporter", slug="rita", short_code="rr")
+    picture = make_image()
+    now = timezone.now()
+    for n in range(50):
+        article = make_article(
+            headline=f"Story {n:02}", lead_image=picture,
+            section=sport if n % 3 == 0 else None,
+            tags=["budget"] if n % 2 == 0 else ["harbour"],
+            authors=[writer] if n % 5 == 0 else (),
+            top_story_rank=n % 4 + 1 if n in (4, 17, 30) else None,
+        )
+        publish(article, at=now - timedelta(minutes=n))
+        if n % 7 == 0:
+            make_article(headline=f"Draft {n:02}", lead_image=None, tags=["budget"])
+        if n % 9 == 0:
+            publish(make_article(headline=f"Embargoed {n:02}", lead_image=picture),
+                    at=now + timedelta(hours=n + 1))
+
+
+def headlines(response):
+    assert response.status_code == 200
+    return [article.headline for article in response.context["articles"]]
+
+
+LISTS = {"/": 3, "/section/sport/": 1, "/section/politics/": 2, "/tag/budget/": 2,
+         "/author/rita/": 1}  # address: how many pages
+
+
+@pytest.mark.parametrize("address", LISTS)
+def test_list_pages_read_with_prepared_queries_show_what_compiled_ones_show(
+    client, uncached, archive, monkeypatch, address
+):
+    pages = {}
+    for prepared_pages in (10, 0):  # all of them prepared, then none
+        monkeypatch.setattr(views, "PREPARED_PAGES", prepared_pages)
+        pages[prepared_pages] = [
+            headlines(client.get(address, {"page": number})) for number in (1, 2, 3)
+        ]
+    assert pages[10] == pages[0]
+    view = resolve(address).func.view_class
+    assert view in {shape.view for _alias, shape in views.LIST_PAGE.compiled}
+    shown = [name for page in pages[10][: LISTS[address]] for name in page]
+    assert shown and len(shown) == len(set(shown))  # every story once, on one of the pages
+    assert all(name.startswith("Story") for name in shown)
+
+
+def test_the_home_pages_list_leaves_out_the_top_stories_and_keeps_the_date_order(
+    client, uncached, archive
+):
+    response = client.get("/")
+    assert [story.headline for story in response.context["top_stories"]] == [
+        "Story 04", "Story 17", "Story 30",
+    ]
+    expected = [f"Story {n:02}" for n in range(50) if n not in (4, 17, 30)]
+    assert headlines(response) == expected[:20]
+    assert headlines(client.get("/", {"page": 2})) == expected[20:40]
+    assert headlines(client.get("/section/sport/")) == [f"Story {n:02}" for n in range(0, 50, 3)]
+    assert headlines(client.get("/author/rita/")) == [f"Story {n:02}" for n in range(0, 50, 5)]
+
+
+def test_a_list_pages_queries_stay_four_when_prepared(client, uncached, archive):
+    for address in LISTS:
+        client.get(address)  # compiled on the first request
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(address).status_code == 200
+        assert len(queries) <= 4, address
