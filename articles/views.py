@@ -105,13 +105,15 @@ def page_parts(article):
 def related_articles(article, tags):
     """Article.objects.live().related_to(article, tags), as a prepared query."""
     tag_ids = sorted(tag.pk for tag in tags)[:RELATED_TAGS]
+    values = {f"tag_{n}": pk for n, pk in enumerate(tag_ids)}
+    if tag_ids:  # the statement for an article without tags has no content type in it
+        values["content_type"] = ContentType.objects.get_for_model(Article).pk
     return RELATED.run(
         shape=len(tag_ids),
         now=timezone.now(),
         pk=article.pk,
         root=article.translation_of_id or article.pk,
-        content_type=ContentType.objects.get_for_model(Article).pk,
-        **{f"tag_{n}": tag_id for n, tag_id in enumerate(tag_ids)},
+        **values,
     )
 
 

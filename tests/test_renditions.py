@@ -16,7 +16,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
-from django.urls import include, path
+from django.urls import clear_script_prefix, include, path, set_script_prefix
 from django.utils import timezone
 from PIL import Image as PILImage
 
@@ -148,6 +148,32 @@ def test_picture_lists_every_width_in_order_for_each_format():
     assert img["alt"] == "Cranes at dawn"
     assert img["loading"] == "lazy" and img["decoding"] == "async"
     assert "fetchpriority" not in img
+
+
+def test_a_shown_picture_changes_with_its_image_alt_text_focal_point_and_script_name():
+    """Markup is kept per process (pictures.py), but only for exactly the same inputs."""
+    image = make_photo(2000, 1500)
+    template = '{% picture image sizes="50vw" crop="16:9" %}'
+    first = render(template, image=image)
+    assert render(template, image=image) == first
+
+    image.alt_text = "Cranes at dusk"
+    image.save()
+    assert 'alt="Cranes at dusk"' in render(template, image=image)
+
+    old_token = renditions.token(image, "16x9")
+    image.focal_x, image.focal_y = 0.9, 0.1
+    image.save()
+    moved = render(template, image=image)
+    assert old_token in first and old_token not in moved
+    assert renditions.token(image, "16x9") in moved
+
+    set_script_prefix("/zeitung/")
+    try:
+        assert f'src="/zeitung/media/r/{image.pk}/' in render(template, image=image)
+    finally:
+        clear_script_prefix()
+    assert render(template, image=image) == moved
 
 
 def test_picture_addresses_are_those_the_url_configuration_makes():
