@@ -46,6 +46,18 @@ def read_queries(run, name, pages):
     return {"queries": counts, "ms": times}
 
 
+PEER_PASSES = ["wagtail cold first", "wagtail cold"]  # before our pages, and after the floors
+
+
+def best_peer_rows(rows):
+    """The peer's faster pass for each page: our ratios are then the least flattering."""
+    best = {}
+    for page in PEER:
+        passes = [rows[(label, page)] for label in PEER_PASSES if (label, page) in rows]
+        best[page] = max(passes, key=lambda row: row["rps"], default=None)
+    return best
+
+
 def latency(row, key, digits):
     return f"{row[key]:.{digits}f}" if row["requests"] else "–"
 
@@ -137,15 +149,21 @@ def main(run):
         peer_q = read_queries(run, "wagtail-cold", PEER)
         w("## Wagtail peer (same run, cold: it has no page cache)")
         w("")
-        w("| page | bytes | SQL | in-process ms | req/s | p50 | p99 | ÷ floor | errors |")
-        w("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        if any(label == PEER_PASSES[0] for label, _page in rows):
+            w("Measured twice, before our pages and after the floors; ratios use the faster "
+              "pass.")
+            w("")
+        w("| page | pass | bytes | SQL | in-process ms | req/s | p50 | p99 | ÷ floor | errors |")
+        w("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
         for page in PEER:
-            row = rows.get(("wagtail cold", page))
-            if row:
-                w(f"| {page} | {row['bytes']:,} | {peer_q.get('queries', {}).get(page, '–')} | "
-                  f"{peer_q.get('ms', {}).get(page, 0):.1f} | {row['rps']:,.1f} | "
-                  f"{row['p50']:.1f} | {row['p99']:.1f} | {pct(row['rps'], fixed.get('rps'))} | "
-                  f"{row['errors']} |")
+            for label in PEER_PASSES:
+                row = rows.get((label, page))
+                if row:
+                    w(f"| {page} | {label.removeprefix('wagtail cold').strip() or 'last'} | "
+                      f"{row['bytes']:,} | {peer_q.get('queries', {}).get(page, '–')} | "
+                      f"{peer_q.get('ms', {}).get(page, 0):.1f} | {row['rps']:,.1f} | "
+                      f"{row['p50']:.1f} | {row['p99']:.1f} | "
+                      f"{pct(row['rps'], fixed.get('rps'))} | {row['errors']} |")
         w("")
 
     w("## Targets")
@@ -159,7 +177,7 @@ def main(run):
           f"({'met' if p99 < TARGETS['article_p99_ms'] else 'missed'})"
           + (f"; {c2['p99']:.1f} ms at 2 connections "
              f"({'met' if c2['p99'] < TARGETS['article_p99_ms'] else 'missed'})" if c2 else ""))
-    peer = {page: rows.get(("wagtail cold", page)) for page in PEER}
+    peer = best_peer_rows(rows)
     if sqlite[OURS[0]] and peer[PEER[0]]:
         ratio = sqlite[OURS[0]]["rps"] / peer[PEER[0]]["rps"]
         w(f"- Cold article ≥ {TARGETS['article_vs_peer']}× Wagtail's req/s: {ratio:.2f}× "

@@ -129,6 +129,31 @@ start_server() {  # start_server PORT LOGFILE COMMAND... ; sets SERVER_PID
 log "results in $RUN_DIR"
 site sqlite newsroom.settings "$PY" manage.py collectstatic --noinput --verbosity 0
 
+PEER_BUILT=false
+if [ -n "$PEER_ROOT" ] && [ -r "$PEER_ROOT/paths/article_one.txt" ]; then
+    PEER_BUILT=true
+    PP="$PEER_ROOT/paths"
+    # The peer keeps its SQLite connection exactly as long as ours does (its harness knob).
+    PEER_ENV=(BENCH_DATA_DIR="$PEER_ROOT/data" DJANGO_SETTINGS_MODULE=newsbench.settings
+              BENCH_CONN_MAX_AGE="$BENCH_CONN_MAX_AGE")
+    PEER_PATHS=("@$PP/article_rotate.txt" "$(head -n1 "$PP/article_one.txt")" "$(cat "$PP/index.txt")" "$(cat "$PP/tag_one.txt")")
+fi
+measure_peer() {  # measure_peer LABEL -- the Wagtail peer's cold pages under the same load
+    log "peer: Wagtail from $PEER_ROOT, same workers ($1)"
+    # --config /dev/null: gunicorn would otherwise read our ./gunicorn.conf.py.
+    start_server "$PORT_PEER" "$RUN_DIR/gunicorn-peer.log" \
+        env "${PEER_ENV[@]}" "$PEER_ROOT/bin/gunicorn" --config /dev/null --chdir "$PEER_ROOT/site" \
+        --bind "127.0.0.1:$PORT_PEER" --log-level warning -w "${BENCH_WORKERS:-2}" -k sync \
+        newsbench.wsgi:application
+    peer_pid=$SERVER_PID
+    wait_http "http://127.0.0.1:$PORT_PEER${PEER_PATHS[1]}"
+    LOAD_LABEL="$1" "$HERE/load.sh" "http://127.0.0.1:$PORT_PEER" "${PEER_PATHS[@]}" | tee -a "$RUN_DIR/summary.md"
+    stop_pid "$peer_pid"
+}
+# The peer is measured twice, before our pages and after the floors, and compared at its
+# faster: the machine's speed drifts within a run too (by 20 % in some runs).
+if $PEER_BUILT; then measure_peer "wagtail cold first"; fi
+
 PAGE_HTML="$RUN_DIR/page.html"
 for db in $BENCH_DATABASES; do
     P="$BENCH_ROOT/$db/paths"
@@ -212,22 +237,8 @@ wait_http "http://127.0.0.1:$PORT_NGINX/"
 LOAD_LABEL="floor nginx" "$HERE/load.sh" "http://127.0.0.1:$PORT_NGINX" / | tee -a "$RUN_DIR/summary.md"
 stop_pid "$nginx_pid" QUIT
 
-if [ -n "$PEER_ROOT" ] && [ -r "$PEER_ROOT/paths/article_one.txt" ]; then
-    log "peer: Wagtail from $PEER_ROOT, same workers"
-    PP="$PEER_ROOT/paths"
-    # The peer keeps its SQLite connection exactly as long as ours does (its harness knob).
-    PEER_ENV=(BENCH_DATA_DIR="$PEER_ROOT/data" DJANGO_SETTINGS_MODULE=newsbench.settings
-              BENCH_CONN_MAX_AGE="$BENCH_CONN_MAX_AGE")
-    PEER_PATHS=("@$PP/article_rotate.txt" "$(head -n1 "$PP/article_one.txt")" "$(cat "$PP/index.txt")" "$(cat "$PP/tag_one.txt")")
-    # --config /dev/null: gunicorn would otherwise read our ./gunicorn.conf.py.
-    start_server "$PORT_PEER" "$RUN_DIR/gunicorn-peer.log" \
-        env "${PEER_ENV[@]}" "$PEER_ROOT/bin/gunicorn" --config /dev/null --chdir "$PEER_ROOT/site" \
-        --bind "127.0.0.1:$PORT_PEER" --log-level warning -w "${BENCH_WORKERS:-2}" -k sync \
-        newsbench.wsgi:application
-    peer_pid=$SERVER_PID
-    wait_http "http://127.0.0.1:$PORT_PEER${PEER_PATHS[1]}"
-    LOAD_LABEL="wagtail cold" "$HERE/load.sh" "http://127.0.0.1:$PORT_PEER" "${PEER_PATHS[@]}" | tee -a "$RUN_DIR/summary.md"
-    stop_pid "$peer_pid"
+if $PEER_BUILT; then
+    measure_peer "wagtail cold"
     env "${PEER_ENV[@]}" "$PEER_ROOT/bin/python" "$HERE/queries.py" --settings newsbench.settings \
         --pythonpath "$PEER_ROOT/site" --limit 10 --json "$RUN_DIR/queries-wagtail-cold.json" \
         "${PEER_PATHS[@]}" > "$RUN_DIR/queries-wagtail-cold.txt"
