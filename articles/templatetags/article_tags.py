@@ -96,6 +96,12 @@ register.filter("iso_datetime", iso_datetime)
 
 
 @register.filter
+def tag_url(tag):
+    """{% url "articles:tag" tag.slug %}, worked out once per process (links.py)."""
+    return public_url("articles:tag", slug=tag.slug)
+
+
+@register.filter
 def was_updated(article):
     """Changed noticeably after publication: worth an "Updated" line for readers."""
     return article.published_at and article.updated_at - article.published_at > UPDATE_GRACE
