@@ -13,8 +13,9 @@ field converters are exactly what the plain queryset gives (tests compare the tw
     articles = ARTICLE.run(pk=42)
 
 Only what a queryset compiles once may vary between runs by being a slot: a slot can stand
-for one value compared for equality (an id, a time), or for one parameter of RawSQL. An
-integer outside its column's range matches nothing (no query is run). A list whose
+for one value compared in a filter (an id, a time), or for one parameter of RawSQL. An
+integer outside its column's range makes the run find nothing (no query is run): right for
+a filter by id, so slots are not for exclude(). A list whose
 length varies (tag ids) is a shape: `run(shape=len(ids), ...)` builds one query per length.
 Results are lists; the queryset itself is never handed out, so nothing can chain onto it.
 """

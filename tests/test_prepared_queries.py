@@ -4,6 +4,8 @@ import threading
 from datetime import timedelta
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
 from django.db import connection, connections, models
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve
@@ -94,9 +96,14 @@ def test_values_change_between_runs_of_one_compiled_query(newsroom):
     assert {shape for _alias, shape in views.RELATED.compiled} >= {1, 2, 3}
 
 
-def test_a_run_is_one_query_and_compiles_nothing(newsroom):
+def test_a_run_is_one_query_and_compiles_nothing(newsroom, monkeypatch):
     story, _translation, _related = newsroom
     views.UPDATES.run(article=story.pk)
+
+    def compile_again(key):
+        raise AssertionError("compiled a second time")
+
+    monkeypatch.setattr(views.UPDATES, "compile", compile_again)
     with CaptureQueriesContext(connection) as queries:
         views.UPDATES.run(article=story.pk)
     assert len(queries) == 1
@@ -172,10 +179,13 @@ LISTS = {"/": 3, "/section/sport/": 1, "/section/politics/": 2, "/tag/budget/": 
          "/author/rita/": 1}  # address: how many pages
 
 
+@pytest.mark.parametrize("per_page", [20, 3])
 @pytest.mark.parametrize("address", LISTS)
 def test_list_pages_read_with_prepared_queries_show_what_compiled_ones_show(
-    client, uncached, archive, monkeypatch, address
+    client, uncached, archive, monkeypatch, address, per_page
 ):
+    PreparedQuery.forget_all()  # what this test compiles, not what earlier tests left
+    monkeypatch.setattr(views.LiveArticleListView, "paginate_by", per_page)
     pages = {}
     for prepared_pages in (10, 0):  # all of them prepared, then none
         monkeypatch.setattr(views, "PREPARED_PAGES", prepared_pages)
@@ -185,8 +195,10 @@ def test_list_pages_read_with_prepared_queries_show_what_compiled_ones_show(
     assert pages[10] == pages[0]
     view = resolve(address).func.view_class
     assert view in {shape.view for _alias, shape in views.LIST_PAGE.compiled}
-    shown = [name for page in pages[10][: LISTS[address]] for name in page]
+    pages_shown = LISTS[address] if per_page == 20 else 3
+    shown = [name for page in pages[10][:pages_shown] for name in page]
     assert shown and len(shown) == len(set(shown))  # every story once, on one of the pages
+    assert all(len(page) <= per_page for page in pages[10])
     assert all(name.startswith("Story") for name in shown)
 
 
@@ -210,3 +222,17 @@ def test_a_list_pages_queries_stay_four_when_prepared(client, uncached, archive)
         with CaptureQueriesContext(connection) as queries:
             assert client.get(address).status_code == 200
         assert len(queries) <= 4, address
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_prepared_tag_page_survives_new_content_type_ids(client, uncached):
+    """A flushed database makes its content types anew, with new ids: statements compiled
+    before must not keep the old one (taggit's join would put it into the SQL)."""
+    publish(make_article(headline="Before the flush", tags=["harbour"]))
+    assert headlines(client.get("/tag/harbour/")) == ["Before the flush"]
+    old_id = ContentType.objects.get_for_model(Article).pk
+    call_command("flush", interactive=False, verbosity=0)
+    ContentType.objects.clear_cache()
+    publish(make_article(headline="After the flush", tags=["harbour"]))
+    assert ContentType.objects.get_for_model(Article).pk != old_id
+    assert headlines(client.get("/tag/harbour/")) == ["After the flush"]
