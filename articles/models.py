@@ -278,6 +278,16 @@ class Video(models.Model):
         return {"youtube": "YouTube", "vimeo": "Vimeo"}.get(self.provider, "")
 
 
+def related_ids(article, tags):
+    """What related() asks of an article: its id, its translation family's root, and the
+    ids of its first RELATED_TAGS tags (by id)."""
+    return {
+        "pk": article.pk,
+        "root": article.translation_of_id or article.pk,
+        "tag_ids": sorted(tag.pk for tag in tags)[:RELATED_TAGS],
+    }
+
+
 class ArticleQuerySet(models.QuerySet):
     def live(self, now=None):
         """Articles readers may see: published, and their time has come."""
@@ -299,14 +309,9 @@ class ArticleQuerySet(models.QuerySet):
         grows (see related.py).
         tags: the article's tags, if the caller has them already (else one more query).
         """
-        tag_ids = sorted(tag.pk for tag in (article.tags.all() if tags is None else tags))
-        return self.related(
-            pk=article.pk,
-            root=article.translation_of_id or article.pk,
-            tag_ids=tag_ids[:RELATED_TAGS],
-            content_type=ContentType.objects.get_for_model(Article).pk,
-            limit=limit,
-        )
+        tags = article.tags.all() if tags is None else tags
+        content_type = ContentType.objects.get_for_model(Article).pk
+        return self.related(**related_ids(article, tags), content_type=content_type, limit=limit)
 
     def related(self, pk, root, tag_ids, content_type, limit=4):
         """related_to() by ids: each a value, or a Slot of a prepared query (prepared.py)."""

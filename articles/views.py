@@ -30,9 +30,9 @@ from .models import (
     Section,
     Video,
     attach_byline_authors,
+    related_ids,
 )
 from .prepared import PreparedQuery, Slot
-from .related import RELATED_TAGS
 from .search import clean_query, search_articles
 
 logger = logging.getLogger(__name__)
@@ -52,11 +52,21 @@ def article_id(name):
     return Slot(name, models.BigIntegerField())
 
 
+def run_time():
+    """The `now` each run of a prepared query is given."""
+    return Slot("now", models.DateTimeField())
+
+
+def live_when_run():
+    """Article.objects.live(), as of the run's time."""
+    return Article.objects.live(now=run_time())
+
+
 # The article page's queries, compiled once (prepared.py): compiling them anew took about a
 # quarter of a cold article page. The plain querysets beside them say the same in full.
 LIVE_ARTICLE = PreparedQuery(
     lambda: article_page_queryset()
-    .live(now=Slot("now", models.DateTimeField()))
+    .live(now=run_time())
     .filter(pk=article_id("pk"))
     .order_by()[:1]  # no ORDER BY for one row by primary key
 )
@@ -78,7 +88,7 @@ VIDEOS = PreparedQuery(
 )
 # One query per number of tags the article has (related.RELATED_TAGS at most).
 RELATED = PreparedQuery(
-    lambda tag_count: Article.objects.live(now=Slot("now", models.DateTimeField())).related(
+    lambda tag_count: live_when_run().related(
         pk=article_id("pk"),
         root=article_id("root"),
         tag_ids=[article_id(f"tag_{n}") for n in range(tag_count)],
@@ -104,17 +114,12 @@ def page_parts(article):
 
 def related_articles(article, tags):
     """Article.objects.live().related_to(article, tags), as a prepared query."""
-    tag_ids = sorted(tag.pk for tag in tags)[:RELATED_TAGS]
+    ids = related_ids(article, tags)
+    tag_ids = ids.pop("tag_ids")
     values = {f"tag_{n}": pk for n, pk in enumerate(tag_ids)}
     if tag_ids:  # the statement for an article without tags has no content type in it
         values["content_type"] = ContentType.objects.get_for_model(Article).pk
-    return RELATED.run(
-        shape=len(tag_ids),
-        now=timezone.now(),
-        pk=article.pk,
-        root=article.translation_of_id or article.pk,
-        **values,
-    )
+    return RELATED.run(shape=len(tag_ids), now=timezone.now(), **ids, **values)
 
 
 class CappedCountPaginator(Paginator):
@@ -164,7 +169,7 @@ def cards_of(articles):
 PREPARED_PAGES = 10
 LIST_PAGE = PreparedQuery(
     lambda shape: shape.view.narrow(
-        cards_of(Article.objects.live(now=Slot("now", models.DateTimeField()))),
+        cards_of(live_when_run()),
         *[article_id(f"value_{n}") for n in range(shape.values)],
     )[shape.start : shape.stop]
 )
@@ -247,7 +252,7 @@ class LiveArticleListView(ListView):
 
 
 TOP_STORY_CARDS = PreparedQuery(
-    lambda: cards_of(Article.objects.live(now=Slot("now", models.DateTimeField())))
+    lambda: cards_of(live_when_run())
     .filter(top_story_rank__isnull=False)
     .order_by("top_story_rank", "-published_at", "-id")[:TOP_STORIES]
 )
