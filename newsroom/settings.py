@@ -169,7 +169,7 @@ STORAGES = {
         "OPTIONS": {"location": env.str("ORIGINALS_ROOT", default=str(BASE_DIR / "originals"))},
     },
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "newsroom.staticfiles.HashedStaticFiles"
         if STATIC_HASHED
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
