@@ -68,6 +68,36 @@ def test_head_carries_canonical_social_and_structured_data(client, story):
     assert "translationOfWork" not in data
 
 
+def meta_tags(html):
+    """Every (property or name, content) of the page's <meta> tags, in order."""
+    found = re.findall(r'<meta (?:property|name)="([^"]+)" content="([^"]*)">', html)
+    return [(key, unescape(content)) for key, content in found]
+
+
+def test_a_shared_link_shows_the_article_its_section_time_and_tags(client, story):
+    metas = meta_tags(page(client, story))
+    published = timezone.localtime(story.published_at).isoformat(timespec="seconds")
+    for expected in [
+        ("og:type", "article"),
+        ("og:url", f"http://testserver{story.get_absolute_url()}"),
+        ("og:description", "Ships are back in the harbour."),
+        ("og:locale", "en"),
+        ("article:published_time", published),
+        ("article:section", story.section.name),
+        ("twitter:title", "Harbour reopens after storm"),
+    ]:
+        assert expected in metas
+    assert [content for key, content in metas if key == "article:tag"] == ["harbour", "storm"]
+
+
+def test_a_shared_link_without_a_picture_is_a_small_card(client):
+    article = publish(make_article(headline="No picture today"))
+    Article.objects.filter(pk=article.pk).update(lead_image=None)  # as imported stories may be
+    metas = dict(meta_tags(page(client, article)))
+    assert metas["twitter:card"] == "summary"
+    assert "og:image" not in metas and "twitter:image" not in metas
+
+
 def test_json_ld_cannot_be_broken_out_of(client):
     article = publish(make_article(headline="</script><script>alert(1)</script>"))
     html = page(client, article)

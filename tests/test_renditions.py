@@ -227,7 +227,8 @@ def test_picture_costs_no_query_and_no_image_work(django_assert_num_queries, mon
     monkeypatch.setattr(PILImage, "open", forbidden)
 
     with django_assert_num_queries(0):
-        render('{% picture image crop="3:2" %}{% social_card image as card %}', image=image)
+        render('{% picture image crop="3:2" %}', image=image)
+        assert renditions.social_card(image).url
 
 
 def test_moving_the_focal_point_changes_the_crops_addresses_only():

@@ -92,12 +92,6 @@ def forget_pictures(setting, **kwargs):
 
 
 @register.simple_tag
-def social_card(image):
-    """{% social_card image as card %}: card.url (relative), card.width, card.height."""
-    return renditions.social_card(image)
-
-
-@register.simple_tag
 def rendition_url(image, crop="full", width=renditions.FALLBACK_WIDTH):
     """One address in the fallback format, for places that take a single picture (a video's
     poster): the largest width up to `width`."""
