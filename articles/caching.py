@@ -6,11 +6,21 @@ A page is looked up together with the generation (one round trip to a shared cac
 served only if it carries the current one; the next render of the page overwrites it.
 An entry also never outlives the moment the next scheduled article goes live.
 PAGE_CACHE_SECONDS=0 turns the page cache off: every page is rendered, and marked `no-cache`.
+
+Each app server also keeps a copy of the pages it served lately (PAGE_CACHE_LOCAL_PAGES,
+least recently used first out). A copy is served only while it carries the current
+generation, which is still read from the shared cache on every hit: a few bytes instead of
+the whole page (on Redis, moving and unpickling an article page was over half a hit's cost).
+So a purge on any server retires the copies on all of them at once, as it retires the
+shared entries; nothing a copy holds could not be read from the shared cache at that moment.
 """
 
 import hashlib
+import pickle
+import threading
 import time
 import uuid
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -107,6 +117,43 @@ def page_cache_is_on():
     return settings.PAGE_CACHE_SECONDS > 0
 
 
+class LocalCopies:
+    """Pages this process served lately, by key: (generation, stored, expires, pickled page).
+
+    Pickled, so that each hit gets a response object of its own to add headers to.
+    """
+
+    def __init__(self):
+        self.pages = OrderedDict()
+        self.lock = threading.Lock()  # gthread workers serve several requests at once
+
+    def forget(self):
+        with self.lock:
+            self.pages.clear()
+
+    def get(self, key):
+        with self.lock:
+            copy = self.pages.get(key)
+            if copy is not None:
+                self.pages.move_to_end(key)
+            return copy
+
+    def keep(self, key, entry):
+        size = settings.PAGE_CACHE_LOCAL_PAGES
+        if size <= 0:
+            return
+        page = pickle.dumps(entry["response"], pickle.HIGHEST_PROTOCOL)
+        copy = (entry["generation"], entry["stored"], entry["expires"], page)
+        with self.lock:
+            self.pages[key] = copy
+            self.pages.move_to_end(key)
+            while len(self.pages) > size:
+                self.pages.popitem(last=False)
+
+
+LOCAL_COPIES = LocalCopies()
+
+
 class PublicPageCacheMiddleware:
     """Serve anonymous readers from the page cache; never cache anything personal."""
 
@@ -123,25 +170,37 @@ class PublicPageCacheMiddleware:
         if not page_cache_is_on():
             return self.render_uncached(request)
         key = page_key(request)
-        found = cache.get_many([GENERATION_KEY, key])
-        current_generation = found.get(GENERATION_KEY) or generation()
-        entry = found.get(key)
         now = time.time()
+        copy = LOCAL_COPIES.get(key)
+        if copy is not None:
+            current_generation = generation()
+            copy_generation, stored, expires, page = copy
+            if copy_generation == current_generation and expires > now:
+                return self.hit(pickle.loads(page), stored, now)
+            entry = cache.get(key)
+        else:
+            found = cache.get_many([GENERATION_KEY, key])
+            current_generation = found.get(GENERATION_KEY) or generation()
+            entry = found.get(key)
         if (
             entry is not None
             and entry.get("generation") == current_generation
             and entry["expires"] > now
         ):
-            response = entry["response"]
-            response["X-Cache"] = "hit"
-            # How long the copy has been kept: a CDN or browser counts its max-age from the
-            # moment we stored the page, so the copy still never outlives the next scheduled
-            # publication, however late in its life the hit comes.
-            response["Age"] = str(int(now - entry.get("stored", now)))
-            return response
+            LOCAL_COPIES.keep(key, entry)
+            return self.hit(entry["response"], entry.get("stored", now), now)
         response = self.get_response(request)
         if is_cacheable_response(response):
             self.store(key, response, current_generation)
+        return response
+
+    @staticmethod
+    def hit(response, stored, now):
+        response["X-Cache"] = "hit"
+        # How long the copy has been kept: a CDN or browser counts its max-age from the
+        # moment we stored the page, so the copy still never outlives the next scheduled
+        # publication, however late in its life the hit comes.
+        response["Age"] = str(int(now - stored))
         return response
 
     def render_uncached(self, request):
@@ -178,4 +237,5 @@ class PublicPageCacheMiddleware:
                 "expires": now + seconds,
             }
             cache.set(key, entry, seconds)
+            LOCAL_COPIES.keep(key, entry)
         response["X-Cache"] = "miss"

@@ -141,6 +141,9 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 # How long a public page may be served from the shared cache (and a CDN), and by browsers.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 PAGE_BROWSER_SECONDS = env.int("PAGE_BROWSER_SECONDS", default=60)
+# How many pages each process keeps a copy of beside the shared cache (articles/caching.py):
+# ~20-40 KB an article or list page, ~200 KB a feed; 0 keeps none.
+PAGE_CACHE_LOCAL_PAGES = env.int("PAGE_CACHE_LOCAL_PAGES", default=500)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

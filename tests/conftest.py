@@ -196,7 +196,10 @@ def empty_cache():
     """Each test starts with an empty page cache, as a fresh deployment would."""
     from django.core.cache import cache
 
+    from articles.caching import LOCAL_COPIES
+
     cache.clear()
+    LOCAL_COPIES.forget()
 
 
 @pytest.fixture

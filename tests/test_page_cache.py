@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles import workflow
-from articles.caching import GENERATION_KEY
+from articles.caching import GENERATION_KEY, LOCAL_COPIES, new_generation, page_key
 from articles.models import Article
 from tests.conftest import article_form_data, change_url, make_article, publish
 
@@ -68,6 +68,62 @@ def test_a_page_rendered_before_a_purge_is_not_served_after_it(client, live_arti
     response = get(client, "/")
     assert response["X-Cache"] == "miss"
     assert get(client, "/")["X-Cache"] == "hit"
+
+
+def shared_entry_key(path):
+    from django.test import RequestFactory
+
+    return page_key(RequestFactory().get(path))
+
+
+def test_a_server_serves_its_own_copy_while_the_generation_holds(client, live_article):
+    url = live_article.get_absolute_url()
+    first = get(client, url)
+    assert first["X-Cache"] == "miss"
+    cache.delete(shared_entry_key(url))  # gone from the shared cache (evicted, say)
+    with CaptureQueriesContext(connection) as queries:
+        again = get(client, url)
+    assert again["X-Cache"] == "hit"
+    assert len(queries) == 0
+    assert again.content == first.content
+
+
+def test_a_purge_elsewhere_retires_this_servers_copies(client, live_article):
+    """Another app server's purge only changes the shared generation: that is enough."""
+    url = live_article.get_absolute_url()
+    assert get(client, url)["X-Cache"] == "miss"
+    Article.objects.filter(pk=live_article.pk).update(headline="Corrected on server A")
+    new_generation()  # what purge_public_pages() on server A writes
+    response = get(client, url)
+    assert response["X-Cache"] == "miss"
+    assert "Corrected on server A" in response.content.decode()
+
+
+def test_each_hit_gets_a_response_of_its_own(client, live_article):
+    url = live_article.get_absolute_url()
+    get(client, url)
+    first, second = get(client, url), get(client, url)
+    assert first is not second
+    first["X-Extra"] = "only this one"
+    assert not get(client, url).has_header("X-Extra")
+
+
+def test_copies_are_bounded_least_recently_used_first_out(client, settings, live_article):
+    settings.PAGE_CACHE_LOCAL_PAGES = 2
+    for path in ("/", live_article.get_absolute_url(), "/search/?q=budget"):
+        get(client, path)
+    assert len(LOCAL_COPIES.pages) == 2
+    cache.delete(shared_entry_key("/"))
+    assert get(client, "/")["X-Cache"] == "miss"  # the oldest copy made room
+
+
+def test_no_copies_kept_when_switched_off(client, settings, live_article):
+    settings.PAGE_CACHE_LOCAL_PAGES = 0
+    url = live_article.get_absolute_url()
+    get(client, url)
+    assert not LOCAL_COPIES.pages
+    cache.delete(shared_entry_key(url))
+    assert get(client, url)["X-Cache"] == "miss"
 
 
 def test_publishing_purges_the_cached_pages(client, editor):
