@@ -1,4 +1,5 @@
-"""What the article page needs beyond plain fields: structured data, share and follow links."""
+"""What the article page needs beyond plain fields: structured data, social meta tags, share
+and follow links."""
 
 import json
 from datetime import timedelta
