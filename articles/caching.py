@@ -9,17 +9,18 @@ PAGE_CACHE_SECONDS=0 turns the page cache off: every page is rendered, and marke
 
 Each app server also keeps a copy of the pages it served lately (PAGE_CACHE_LOCAL_PAGES,
 least recently used first out). A copy is served only while it carries the current
-generation, which is still read from the shared cache on every hit: a few bytes instead of
-the whole page (on Redis, moving and unpickling an article page was over half a hit's cost).
-So a purge on any server retires the copies on all of them at once, as it retires the
-shared entries; nothing a copy holds could not be read from the shared cache at that moment.
+generation, so a purge on any server retires the copies on all of them, as it retires the
+shared entries: nothing a copy holds could not be read from the shared cache at that moment.
+On Redis each process knows the current generation without asking, told of every purge over
+pub/sub (purge_watch.py); elsewhere a hit on a copy reads just the generation, a few bytes
+instead of the whole page.
 """
 
 import hashlib
 import pickle
+import secrets
 import threading
 import time
-import uuid
 from collections import OrderedDict
 
 from django.conf import settings
@@ -29,6 +30,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control, set_response_etag
 
 from .models import Article
+from .purge_watch import GenerationWatch
 
 GENERATION_KEY = "newsroom:pages:generation"
 NEXT_PUBLICATION_KEY = "newsroom:pages:next-publication:{}"
@@ -50,17 +52,30 @@ def purge_public_pages():
     transaction.on_commit(new_generation)
 
 
+def fresh_generation():
+    # An integer: Django's Redis cache stores it as it is, so purge_watch reads it directly.
+    return secrets.randbits(63)
+
+
 def new_generation():
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    cache.set(GENERATION_KEY, fresh_generation(), None)
+    GENERATION_WATCH.announce()
 
 
 def generation():
     current = cache.get(GENERATION_KEY)
-    if current is None:
-        current = uuid.uuid4().hex
-        cache.add(GENERATION_KEY, current, None)
-        current = cache.get(GENERATION_KEY, current)
-    return current
+    if isinstance(current, int):
+        return current
+    if current is not None:  # written by an older release (a string): start a new one
+        new_generation()
+        return cache.get(GENERATION_KEY)
+    current = fresh_generation()
+    if cache.add(GENERATION_KEY, current, None):
+        GENERATION_WATCH.announce()  # the first, or the cache was cleared
+    return cache.get(GENERATION_KEY, current)
+
+
+GENERATION_WATCH = GenerationWatch(GENERATION_KEY)
 
 
 def seconds_until_next_publication(current_generation, now=None):
@@ -173,7 +188,7 @@ class PublicPageCacheMiddleware:
         now = time.time()
         copy = LOCAL_COPIES.get(key)
         if copy is not None:
-            current_generation = generation()
+            current_generation = GENERATION_WATCH.known() or generation()
             copy_generation, stored, expires, page = copy
             if copy_generation == current_generation and expires > now:
                 return self.hit(pickle.loads(page), stored, now)

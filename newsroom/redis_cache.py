@@ -26,3 +26,9 @@ class ReusingRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
+
+    def leader(self):
+        """The redis-py client of the server writes go to (the first one configured), for
+        what Django's cache API has no word for: publishing and subscribing (see
+        articles/purge_watch.py), and reads that must not lag behind a write."""
+        return self._cache.get_client(write=True)

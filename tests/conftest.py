@@ -196,10 +196,11 @@ def empty_cache():
     """Each test starts with an empty page cache, as a fresh deployment would."""
     from django.core.cache import cache
 
-    from articles.caching import LOCAL_COPIES
+    from articles.caching import GENERATION_WATCH, LOCAL_COPIES
 
     cache.clear()
     LOCAL_COPIES.forget()
+    GENERATION_WATCH.forget()
 
 
 @pytest.fixture
