@@ -12,9 +12,9 @@ from django.utils.safestring import SafeString
 
 def markup(template, *values):
     """format_html(template, *values): each value escaped unless it is already markup."""
-    return SafeString(
-        template.format(
-            *(value.__html__() if hasattr(value, "__html__") else escape(str(value))
-              for value in values)
-        )
-    )
+    return SafeString(template.format(*(escaped(value) for value in values)))
+
+
+def escaped(value):
+    """conditional_escape(value), as a plain string."""
+    return value.__html__() if hasattr(value, "__html__") else escape(str(value))

@@ -4,6 +4,7 @@ import json
 import re
 from datetime import timedelta
 from html import unescape
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.db import connection
@@ -304,6 +305,24 @@ def test_share_links_are_plain_links(client, story):
     assert "/share/mastodon/?url=" in html
     assert f'data-url="{url}"' in html
     assert f'href="{story.get_absolute_url()}?view=print"' in html
+
+
+def test_every_share_link_carries_the_exact_headline_and_address(client):
+    headline = 'Müller & Söhne: "50 % + 1" – ja/nein?'
+    article = publish(make_article(headline=headline))
+    html = page(client, article)
+    url = f"http://testserver{article.get_absolute_url()}"
+    links = {
+        key: unescape(href)
+        for key, href in re.findall(r'<a class="share-(\w+)" href="([^"]+)"', html)
+    }
+    query = {key: parse_qs(urlsplit(href).query) for key, href in links.items()}
+    assert query["email"] == {"subject": [headline], "body": [url]}
+    assert "%20" in links["email"] and "+" not in links["email"].split("?", 1)[1]
+    assert query["mastodon"] == {"url": [url], "text": [headline]}
+    assert query["linkedin"] == {"url": [url]}
+    assert query["facebook"] == {"u": [url]}
+    assert query["bluesky"] == {"text": [f"{headline} {url}"]}
 
 
 def test_mastodon_share_page_asks_for_the_instance(client, story):

@@ -3,7 +3,7 @@ and follow links."""
 
 import json
 from datetime import timedelta
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, quote_plus
 
 from django import template
 from django.conf import settings
@@ -14,9 +14,9 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
 from .. import renditions
-from ..dates import iso_datetime
+from ..dates import iso_datetime, reader_datetime
 from ..links import public_url
-from ..markup import markup
+from ..markup import escaped, markup
 
 register = template.Library()
 
@@ -95,6 +95,7 @@ def article_json_ld(context, article, authors, original=None):
 
 
 register.filter("iso_datetime", iso_datetime)
+register.filter("reader_datetime", reader_datetime)  # |date:"DATETIME_FORMAT", kept
 
 
 @register.filter
@@ -124,14 +125,16 @@ def share_links(article, url):
     """Plain share links, one <li> each: each opens the network's own page, and nothing
     loads before a click. url: the article's absolute address."""
     text = article.headline
-    mastodon = public_url("articles:share-mastodon") + "?" + urlencode({"url": url, "text": text})
-    mail = urlencode({"subject": text, "body": url}, quote_via=quote)  # %20, not "+"
+    # Each quoted once, as urlencode() would quote it ("+" for spaces; mail wants %20).
+    query_url, query_text = quote_plus(url, safe=""), quote_plus(text, safe="")
+    mail = f"subject={quote(text, safe='')}&body={quote(url, safe='')}"
+    mastodon = public_url("articles:share-mastodon") + f"?url={query_url}&text={query_text}"
     targets = [
         ("email", _("E-mail"), f"mailto:?{mail}"),
         ("mastodon", "Mastodon", mastodon),
-        ("linkedin", "LinkedIn", SHARE_PAGES["linkedin"] + urlencode({"url": url})),
-        ("facebook", "Facebook", SHARE_PAGES["facebook"] + urlencode({"u": url})),
-        ("bluesky", "Bluesky", SHARE_PAGES["bluesky"] + urlencode({"text": f"{text} {url}"})),
+        ("linkedin", "LinkedIn", f"{SHARE_PAGES['linkedin']}url={query_url}"),
+        ("facebook", "Facebook", f"{SHARE_PAGES['facebook']}u={query_url}"),
+        ("bluesky", "Bluesky", f"{SHARE_PAGES['bluesky']}text={query_text}+{query_url}"),
     ]
     link = '<li><a class="share-{}" href="{}" rel="nofollow noopener">{}</a></li>'
     return SafeString("".join(markup(link, key, href, name) for key, name, href in targets))
@@ -177,7 +180,9 @@ def social_meta(context, article, tags, url):
         ("name", "twitter:title", article.headline),
         ("name", "twitter:description", article.teaser),
     ]
-    return SafeString("\n  ".join(markup('<meta {}="{}" content="{}">', *meta) for meta in page))
+    return SafeString("\n  ".join(
+        f'<meta {attribute}="{key}" content="{escaped(value)}">' for attribute, key, value in page
+    ))
 
 
 @register.simple_tag

@@ -1,8 +1,9 @@
 from django import template
 from django.conf import settings
-from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 
 from articles.links import public_url
+from articles.markup import markup
 
 register = template.Library()
 
@@ -18,12 +19,9 @@ def feed_links(section=None, tag=None, author=None):
         if obj
     ]
     feeds.append((settings.NEWSROOM_NAME, "articles:feed", {}))
-    return format_html_join(
-        "\n",
-        '<link rel="alternate" type="{}" title="{} ({})" href="{}">',
-        (
-            (mime_type, title, label, public_url(f"{name}-{suffix}", **kwargs))
-            for title, name, kwargs in feeds
-            for suffix, mime_type, label in FORMATS
-        ),
-    )
+    link = '<link rel="alternate" type="{}" title="{} ({})" href="{}">'
+    return SafeString("\n".join(
+        markup(link, mime_type, title, label, public_url(f"{name}-{suffix}", **kwargs))
+        for title, name, kwargs in feeds
+        for suffix, mime_type, label in FORMATS
+    ))
