@@ -13,8 +13,7 @@ from django.core.validators import (
     URLValidator,
 )
 from django.db import models
-from django.db.models import Case, F, Q, Value, When
-from django.db.models.expressions import RawSQL
+from django.db.models import F, Q
 from django.db.models.functions import Length, Lower
 from django.db.models.lookups import GreaterThanOrEqual, In, LessThanOrEqual
 from django.utils import timezone
@@ -25,7 +24,7 @@ from taggit.managers import TaggableManager
 
 from .links import public_url
 from .prepared import PreparedQuery, Slot
-from .related import RELATED_TAGS, best_tagged, either, shared_tag_count
+from .related import RELATED_TAGS, related_statement
 from .sanitize import clean_html, text_of
 
 WORDS_PER_MINUTE = 230
@@ -36,9 +35,6 @@ CARD_FIELDS = (
     "section__name", "section__slug",
     "lead_image__file", "lead_image__width", "lead_image__height", "lead_image__focal_x",
     "lead_image__focal_y", "lead_image__alt_text",
-)
-RELATED_FIELDS = (
-    "headline", "slug", "language", "status", "published_at", "section__name", "section__slug"
 )
 YOUTUBE_ID = re.compile(
     r"(?:youtube(?:-nocookie)?\.com/(?:watch\?(?:.*&)?v=|embed/|shorts/|live/)|youtu\.be/)"
@@ -306,7 +302,8 @@ class ArticleQuerySet(models.QuerySet):
         its other translations, 0 for the rest). Candidates sharing a tag are the newest
         RELATED_PER_TAG articles (by id) of each of its tags, and of those the RELATED_POOL
         sharing the most, so the rows read stay bounded however large the archive or a tag
-        grows (see related.py).
+        grows (see related.py). Tags are counted where the article is among a tag's newest:
+        an old story sharing three busy tags ranks as sharing those it is still news for.
         tags: the article's tags, if the caller has them already (else one more query).
         """
         tags = article.tags.all() if tags is None else tags
@@ -314,33 +311,19 @@ class ArticleQuerySet(models.QuerySet):
         return self.related(**related_ids(article, tags), content_type=content_type, limit=limit)
 
     def related(self, pk, root, tag_ids, content_type, limit=4):
-        """related_to() by ids: each a value, or a Slot of a prepared query (prepared.py)."""
-        family = Q(pk=root) | Q(translation_of_id=root)
-        candidates = family
-        shared = Value(0)
-        if tag_ids:
-            # One list of ids, family and tagged alike: with "family OR id IN (…)" PostgreSQL
-            # scanned the whole table (15 ms at 20,000 articles) instead of using the key.
-            family_ids = Article.objects.filter(family).order_by().values("pk")
-            family_ids = family_ids.query.sql_with_params()
-            tagged_ids = best_tagged(tag_ids, pk, content_type)
-            candidates = Q(pk__in=RawSQL(*either(family_ids, tagged_ids)))
-            shared = RawSQL(
-                *shared_tag_count(tag_ids, content_type), output_field=models.IntegerField()
-            )
-        return (
-            self.filter(candidates)
-            .exclude(pk=pk)
-            # The original first in the family, so the article page finds it among these.
-            .annotate(
-                shared_tags=shared,
-                in_family=Case(When(pk=root, then=2), When(family, then=1), default=0),
-            )
-            # What the page shows of them (links, sections, languages); not the bodies.
-            .select_related("section")
-            .only(*RELATED_FIELDS)
-            .order_by("-in_family", "-shared_tags", "-published_at")[: limit + 6]
-        )
+        """related_to() by ids, each a value or a Slot of a prepared query (prepared.py): a
+        RawQuerySet of this queryset's articles (related.py has its SQL).
+
+        This queryset's conditions become the statement's: they may test only the article's
+        own columns, as live() does. The rows carry RELATED_COLUMNS (the rest is deferred),
+        shared_tags, in_family, section_name and section_slug.
+        """
+        query = self.query
+        if len(query.alias_map) > 1 or query.is_sliced:
+            raise ValueError("related() takes conditions on the articles' own columns only")
+        live = query.get_compiler(self.db).compile(query.where) if query.where else ("1 = 1", [])
+        sql, params = related_statement(live, pk, root, tag_ids, content_type, limit)
+        return self.model.objects.raw(sql, params).using(self.db)
 
     def for_lists(self):
         """A list of cards' articles with their sections and lead images, in one query.

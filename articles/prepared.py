@@ -25,6 +25,7 @@ import weakref
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import IntegerField, Value
+from django.db.models.query import RawQuerySet
 
 
 class Slot(Value):
@@ -77,7 +78,10 @@ def raw_param(value):
 
 
 class PreparedQuery:
-    """A queryset built by `build(shape)` (or `build()`) with Slots for its varying values."""
+    """A queryset built by `build(shape)` (or `build()`) with Slots for its varying values.
+
+    A RawQuerySet works too (its parameters may be raw_param()s): its SQL is kept as it is.
+    """
 
     every = weakref.WeakSet()
 
@@ -103,6 +107,11 @@ class PreparedQuery:
             bound = [p.value(values, connection) if type(p) is Bound else p for p in params]
         except OutOfRange:
             return []
+        if compiler is None:  # raw SQL: nothing to compile, the values go straight in
+            return list(RawQuerySet(
+                sql, model=queryset.model, params=bound, translations=queryset.translations,
+                using=using,
+            ))
         # A copy per run: the compiler knows the columns and how to convert them (filled in
         # by compiling); only the connection (one per thread) and the values change.
         run = copy.copy(compiler)
@@ -123,6 +132,9 @@ class PreparedQuery:
     def compile(self, key):
         using, shape = key
         queryset = (self.build() if shape is None else self.build(shape)).using(using)
+        if isinstance(queryset, RawQuerySet):
+            self.compiled[key] = compiled = (queryset, None, queryset.raw_query, queryset.params)
+            return compiled
         compiler = queryset.query.get_compiler(using=using)
         sql, params = compiler.as_sql()
         # Which columns need converting (dates, decimals) and how: the same for every run,

@@ -81,6 +81,17 @@ def test_each_article_page_query_gives_what_its_queryset_gives(newsroom):
     assert len(story.tags.all()) == 3 and len(views.BYLINES.run(article=story.pk)) == 2
 
 
+def test_related_keeps_to_the_querysets_own_conditions(newsroom):
+    story, translation, _related = newsroom
+    tags = list(story.tags.all())
+    german = Article.objects.live().filter(language="de").related_to(story, tags)
+    assert [row.pk for row in german] == [translation.pk]
+    everything = Article.objects.all().related_to(story, tags, limit=20)
+    assert Article.objects.get(headline="Draft").pk in {row.pk for row in everything}
+    with pytest.raises(ValueError, match="own columns"):
+        Article.objects.filter(section__slug="news").related_to(story, tags)
+
+
 def test_values_change_between_runs_of_one_compiled_query(newsroom):
     story, _translation, related = newsroom
     embargoed = Article.objects.get(headline="Embargoed")
