@@ -58,8 +58,10 @@ def fresh_generation():
 
 
 def new_generation():
-    cache.set(GENERATION_KEY, fresh_generation(), None)
+    current = fresh_generation()
+    cache.set(GENERATION_KEY, current, None)
     GENERATION_WATCH.announce()
+    return current
 
 
 def generation():
@@ -67,11 +69,12 @@ def generation():
     if isinstance(current, int):
         return current
     if current is not None:  # written by an older release (a string): start a new one
-        new_generation()
-        return cache.get(GENERATION_KEY)
-    current = fresh_generation()
-    if cache.add(GENERATION_KEY, current, None):
-        GENERATION_WATCH.announce()  # the first, or the cache was cleared
+        current = new_generation()
+    else:
+        current = fresh_generation()
+        if cache.add(GENERATION_KEY, current, None):
+            GENERATION_WATCH.announce()  # the first, or the cache was cleared
+    # Whatever is current now: another server may have written one in the meantime.
     return cache.get(GENERATION_KEY, current)
 
 

@@ -11,8 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles import workflow
-from articles.caching import GENERATION_KEY, LOCAL_COPIES, new_generation, page_key
+from articles.caching import GENERATION_KEY, LOCAL_COPIES, fresh_generation, page_key
 from articles.models import Article
+from articles.purge_watch import PURGED_CHANNEL, leader_client
 from tests.conftest import article_form_data, change_url, make_article, publish
 
 pytestmark = pytest.mark.django_db
@@ -88,12 +89,21 @@ def test_a_server_serves_its_own_copy_while_the_generation_holds(client, live_ar
     assert again.content == first.content
 
 
+def purge_on_another_server():
+    """What purge_public_pages() on another app server does to the shared cache: a new
+    generation, announced on Redis (this process's own copy of the generation untouched)."""
+    cache.set(GENERATION_KEY, fresh_generation(), None)
+    leader = leader_client()
+    if leader is not None:
+        leader.publish(PURGED_CHANNEL, b"")
+
+
 def test_a_purge_elsewhere_retires_this_servers_copies(client, live_article):
-    """Another app server's purge only changes the shared generation: that is enough."""
     url = live_article.get_absolute_url()
     assert get(client, url)["X-Cache"] == "miss"
+    assert get(client, url)["X-Cache"] == "hit"
     Article.objects.filter(pk=live_article.pk).update(headline="Corrected on server A")
-    new_generation()  # what purge_public_pages() on server A writes
+    purge_on_another_server()
     response = get(client, url)
     assert response["X-Cache"] == "miss"
     assert "Corrected on server A" in response.content.decode()
@@ -110,11 +120,16 @@ def test_each_hit_gets_a_response_of_its_own(client, live_article):
 
 def test_copies_are_bounded_least_recently_used_first_out(client, settings, live_article):
     settings.PAGE_CACHE_LOCAL_PAGES = 2
-    for path in ("/", live_article.get_absolute_url(), "/search/?q=budget"):
-        get(client, path)
+    article = live_article.get_absolute_url()
+    get(client, "/")
+    get(client, article)
+    get(client, "/")  # read again: now the article's copy is the least recently used
+    get(client, "/search/?q=budget")
     assert len(LOCAL_COPIES.pages) == 2
-    cache.delete(shared_entry_key("/"))
-    assert get(client, "/")["X-Cache"] == "miss"  # the oldest copy made room
+    for path in ("/", article):
+        cache.delete(shared_entry_key(path))
+    assert get(client, "/")["X-Cache"] == "hit"
+    assert get(client, article)["X-Cache"] == "miss"  # its copy made room
 
 
 def test_no_copies_kept_when_switched_off(client, settings, live_article):

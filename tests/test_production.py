@@ -4,6 +4,7 @@ The two-server test runs gunicorn twice against the test database and the same R
 needs DATABASE_URL=postgres://… and CACHE_URL=redis://… (the second pass of .ci/run).
 """
 
+import http.client
 import http.cookiejar
 import json
 import os
@@ -368,7 +369,7 @@ def test_two_app_servers_share_publication_purges_and_sessions(
             while not stop.is_set():
                 try:
                     client.request(url)
-                except OSError as error:
+                except (OSError, http.client.HTTPException) as error:  # refused, or cut off
                     a_failures.append(error)
                     time.sleep(0.01)
 
@@ -382,6 +383,10 @@ def test_two_app_servers_share_publication_purges_and_sessions(
                     a.kill()
                 path = paths[number % len(paths)].format(number)
                 answers.append((path, reader.request(path)[0]))
+            # B's cached pages can outrun the loader: give it the moment to meet A's death.
+            deadline = time.monotonic() + 5
+            while not a_failures and time.monotonic() < deadline:
+                time.sleep(0.01)
         finally:
             stop.set()
             loader.join(timeout=15)

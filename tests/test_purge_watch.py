@@ -4,6 +4,7 @@ Against a real Redis: the CI's (CACHE_URL=redis://…) or the one on 127.0.0.1:6
 """
 
 import os
+import socket
 import time
 
 import pytest
@@ -13,7 +14,7 @@ from django.core.cache import cache
 from articles import caching
 from articles.caching import GENERATION_KEY, GENERATION_WATCH, new_generation
 from articles.models import Article
-from articles.purge_watch import PURGED_CHANNEL, REFRESH_SECONDS
+from articles.purge_watch import PURGED_CHANNEL, TRUST_SECONDS, GenerationWatch
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ def redis_cache(settings):
     cache.clear()
 
 
-def eventually(condition, seconds=3 * REFRESH_SECONDS):
+def eventually(condition, seconds=3 * TRUST_SECONDS):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if condition():
@@ -77,6 +78,79 @@ def test_a_purge_here_is_never_answered_with_the_old_generation(redis_cache):
     new_generation()
     assert GENERATION_WATCH.known() in (None, cache.get(GENERATION_KEY))
     assert GENERATION_WATCH.known() != old
+
+
+def test_a_purge_announced_here_reaches_the_other_servers(redis_cache):
+    listener = redis_cache.pubsub()
+    listener.subscribe(PURGED_CHANNEL)
+    assert listener.get_message(timeout=1)["type"] == "subscribe"
+    new_generation()
+    assert listener.get_message(timeout=1)["type"] == "message"
+    listener.close()
+
+
+def test_a_refused_announcement_is_logged_and_the_purge_still_written(settings, redis_cache,
+                                                                       caplog):
+    """Redis 7 gives new ACL users no channels: GET and SET work, PUBLISH is refused."""
+    redis_cache.execute_command(
+        "ACL", "SETUSER", "newsroom-no-channels", "on", "nopass", "~*", "resetchannels", "+@all"
+    )
+    allowed = settings.CACHES
+    location = allowed["default"]["LOCATION"].replace("redis://", "redis://newsroom-no-channels:@")
+    try:
+        settings.CACHES = {"default": {**allowed["default"], "LOCATION": location}}
+        written = new_generation()
+        assert cache.get(GENERATION_KEY) == written
+        assert "could not announce a purge" in caplog.text
+    finally:
+        settings.CACHES = allowed
+        redis_cache.execute_command("ACL", "DELUSER", "newsroom-no-channels")
+
+
+class PurgeDuringTheRead:
+    """The leader's client, with a purge landing while a reading is on its way."""
+
+    def __init__(self, client, watch):
+        self.client, self.watch = client, watch
+
+    def get(self, key):
+        value = self.client.get(key)
+        self.watch.forget()  # what new_generation() here does meanwhile
+        return value
+
+
+def a_watch_without_its_thread(value=None, proven_seconds_ago=0.0):
+    watch = GenerationWatch(GENERATION_KEY)
+    watch.watching = GenerationWatch.target()  # as if its thread ran
+    watch.line, announcer = socket.socketpair()
+    watch.value, watch.proven_at = value, time.monotonic() - proven_seconds_ago
+    return watch, announcer
+
+
+def test_a_reading_begun_before_a_purge_is_dropped(redis_cache):
+    caching.generation()
+    watch, _ = a_watch_without_its_thread()
+    raw_key = cache.make_and_validate_key(GENERATION_KEY)
+    watch.read(watch.watching, PurgeDuringTheRead(redis_cache, watch), raw_key,
+               proven_at=time.monotonic())
+    assert watch.value is None
+    watch.read(watch.watching, redis_cache, raw_key, proven_at=time.monotonic())
+    assert watch.value == cache.get(GENERATION_KEY)
+
+
+def test_a_copy_is_trusted_only_while_the_subscription_was_lately_proven(redis_cache):
+    fresh, _ = a_watch_without_its_thread(value=7, proven_seconds_ago=0.1)
+    assert fresh.known() == 7
+    stale, _ = a_watch_without_its_thread(value=7, proven_seconds_ago=TRUST_SECONDS + 0.1)
+    assert stale.known() is None
+
+
+def test_an_announcement_not_yet_handled_is_not_trusted_past(redis_cache):
+    """The thread may not have run yet (the GIL): requests look at the line themselves."""
+    watch, announcer = a_watch_without_its_thread(value=7)
+    assert watch.known() == 7
+    announcer.send(b"*3\r\n")  # the first bytes of a pushed message
+    assert watch.known() is None
 
 
 def test_a_cleared_cache_is_noticed_without_an_announcement(redis_cache):
