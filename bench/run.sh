@@ -155,6 +155,7 @@ measure_peer() {  # measure_peer LABEL -- the Wagtail peer's cold pages under th
 if $PEER_BUILT; then measure_peer "wagtail cold first"; fi
 
 PAGE_HTML="$RUN_DIR/page.html"
+FEED_BODY="$RUN_DIR/feed.xml"  # the floor for the feed returns a feed's size
 for db in $BENCH_DATABASES; do
     P="$BENCH_ROOT/$db/paths"
     if [ "$db" = postgres ]; then
@@ -193,6 +194,7 @@ for db in $BENCH_DATABASES; do
         app_pid=$SERVER_PID
         wait_http "http://127.0.0.1:$PORT_APP$ONE"
         [ -s "$PAGE_HTML" ] || curl -s -o "$PAGE_HTML" "http://127.0.0.1:$PORT_APP$ONE"
+        [ -s "$FEED_BODY" ] || curl -s -o "$FEED_BODY" "http://127.0.0.1:$PORT_APP$(cat "$P/feed.txt")"
         if [ $mode = warm ]; then
             # Fill the cache of every worker (local memory is per process) with every path;
             # a page that cannot render within gunicorn's timeout is tried once only.
@@ -220,6 +222,15 @@ fixed_pid=$SERVER_PID
 wait_http "http://127.0.0.1:$PORT_FIXED/"
 LOAD_LABEL="floor fixed-wsgi" "$HERE/load.sh" "http://127.0.0.1:$PORT_FIXED" / | tee -a "$RUN_DIR/summary.md"
 LOAD_LABEL="floor fixed-wsgi c2" LOAD_NO_HEADER=1 WRK_CONNS=2 "$HERE/load.sh" "http://127.0.0.1:$PORT_FIXED" / | tee -a "$RUN_DIR/summary.md"
+stop_pid "$fixed_pid"
+
+log "floor: the same app returning the RSS feed's $(stat -c %s "$FEED_BODY") bytes"
+start_server "$PORT_FIXED" "$RUN_DIR/gunicorn-fixed-feed.log" \
+    env "${BASE_ENV[@]}" BODY_FILE="$FEED_BODY" "$GUNICORN" --config "$ROOT/gunicorn.conf.py" \
+    --chdir "$HERE/baseline" --bind "127.0.0.1:$PORT_FIXED" fixed_wsgi:application
+fixed_pid=$SERVER_PID
+wait_http "http://127.0.0.1:$PORT_FIXED/"
+LOAD_LABEL="floor fixed-wsgi feed" LOAD_NO_HEADER=1 "$HERE/load.sh" "http://127.0.0.1:$PORT_FIXED" / | tee -a "$RUN_DIR/summary.md"
 stop_pid "$fixed_pid"
 
 log "floor: nginx serving the same file"
