@@ -104,7 +104,7 @@ def page_key(request):
     # first would let "?page=2&page=1" store page 1 as page 2 for everyone.
     query = "&".join(
         f"{name}={value}" for name in PAGE_PARAMETERS for value in request.GET.getlist(name)
-    )
+    ) if request.META.get("QUERY_STRING") else ""  # most hits: no parameters to parse
     address = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
     # Hashed: addresses may hold spaces and any length, which some cache backends refuse.
     digest = hashlib.sha256(address.encode()).hexdigest()

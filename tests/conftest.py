@@ -362,3 +362,19 @@ hypothesis_settings.register_profile(
 hypothesis_settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev")
 )
+
+
+def purge_on_another_server():
+    """What purge_public_pages() on another app server does to the shared cache: a new
+    generation, announced on Redis; this process's own copy of the generation is untouched."""
+    from django.core.cache import cache
+
+    from articles.caching import GENERATION_KEY, fresh_generation
+    from articles.purge_watch import PURGED_CHANNEL, leader_client
+
+    current = fresh_generation()
+    cache.set(GENERATION_KEY, current, None)
+    leader = leader_client()
+    if leader is not None:
+        leader.publish(PURGED_CHANNEL, b"")
+    return current

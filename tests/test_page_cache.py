@@ -11,10 +11,15 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles import workflow
-from articles.caching import GENERATION_KEY, LOCAL_COPIES, fresh_generation, page_key
+from articles.caching import GENERATION_KEY, LOCAL_COPIES, page_key
 from articles.models import Article
-from articles.purge_watch import PURGED_CHANNEL, leader_client
-from tests.conftest import article_form_data, change_url, make_article, publish
+from tests.conftest import (
+    article_form_data,
+    change_url,
+    make_article,
+    publish,
+    purge_on_another_server,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -87,15 +92,6 @@ def test_a_server_serves_its_own_copy_while_the_generation_holds(client, live_ar
     assert again["X-Cache"] == "hit"
     assert len(queries) == 0
     assert again.content == first.content
-
-
-def purge_on_another_server():
-    """What purge_public_pages() on another app server does to the shared cache: a new
-    generation, announced on Redis (this process's own copy of the generation untouched)."""
-    cache.set(GENERATION_KEY, fresh_generation(), None)
-    leader = leader_client()
-    if leader is not None:
-        leader.publish(PURGED_CHANNEL, b"")
 
 
 def test_a_purge_elsewhere_retires_this_servers_copies(client, live_article):

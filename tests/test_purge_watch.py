@@ -15,6 +15,7 @@ from articles import caching
 from articles.caching import GENERATION_KEY, GENERATION_WATCH, new_generation
 from articles.models import Article
 from articles.purge_watch import PURGED_CHANNEL, TRUST_SECONDS, GenerationWatch
+from tests.conftest import purge_on_another_server
 
 pytestmark = pytest.mark.django_db
 
@@ -48,12 +49,6 @@ def eventually(condition, seconds=3 * TRUST_SECONDS):
     return False
 
 
-def purge_from_another_server(other):
-    """What new_generation() on another app server sends: a write, then the announcement."""
-    other.set(cache.make_and_validate_key(GENERATION_KEY), 424242)
-    other.publish(PURGED_CHANNEL, b"")
-
-
 def test_without_redis_every_hit_asks_the_cache(settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     caching.generation()
@@ -68,8 +63,8 @@ def test_the_process_learns_the_generation_without_asking(redis_cache):
 def test_a_purge_on_another_server_is_heard(redis_cache):
     caching.generation()
     assert eventually(lambda: GENERATION_WATCH.known() is not None)
-    purge_from_another_server(redis_cache)
-    assert eventually(lambda: GENERATION_WATCH.known() == 424242, seconds=0.5)
+    new = purge_on_another_server()
+    assert eventually(lambda: GENERATION_WATCH.known() == new, seconds=0.5)
 
 
 def test_a_purge_here_is_never_answered_with_the_old_generation(redis_cache):
@@ -168,7 +163,7 @@ def test_a_reader_sees_another_servers_correction(client, redis_cache, live_arti
 
     # Server A saves a correction: new rows, then the purge it announces.
     Article.objects.filter(pk=live_article.pk).update(headline="Corrected on server A")
-    purge_from_another_server(redis_cache)
+    purge_on_another_server()
 
     assert eventually(lambda: "Corrected on server A" in client.get(url).content.decode())
 
