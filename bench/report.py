@@ -98,7 +98,8 @@ def main(run):
       "8 sections, 30 authors, 200 tags, 12 shared lead images")
     w("- **Modes:** *cold* = page cache off (bench/cold_settings.py drops the page cache "
       "middleware): every request renders; *warm* = page cache on (SQLite run: per-process "
-      "local memory; PostgreSQL run: Redis), filled by the warm-up run")
+      "local memory; PostgreSQL run: Redis, plus each process's copies of the pages it served, "
+      "kept current over Redis pub/sub), filled by the warm-up run")
     w(f"- **Floors, same run:** minimal WSGI app under the same gunicorn settings returning "
       f"the article page's {fixed.get('bytes', '?')} bytes: {fixed.get('rps', 0):,.0f} req/s, "
       f"p99 {fixed.get('p99', 0):.2f} ms (2 connections: p99 {fixed_c2.get('p99', 0):.2f} ms); "
