@@ -214,22 +214,22 @@ for db in $BENCH_DATABASES; do
     done
 done
 
+start_floor() {  # start_floor BODY_FILE LOGFILE -- the minimal WSGI app returning that body
+    start_server "$PORT_FIXED" "$2" \
+        env "${BASE_ENV[@]}" BODY_FILE="$1" "$GUNICORN" --config "$ROOT/gunicorn.conf.py" \
+        --chdir "$HERE/baseline" --bind "127.0.0.1:$PORT_FIXED" fixed_wsgi:application
+    fixed_pid=$SERVER_PID
+    wait_http "http://127.0.0.1:$PORT_FIXED/"
+}
+
 log "floor: minimal WSGI app, same gunicorn settings, the article page's $(stat -c %s "$PAGE_HTML") bytes"
-start_server "$PORT_FIXED" "$RUN_DIR/gunicorn-fixed.log" \
-    env "${BASE_ENV[@]}" BODY_FILE="$PAGE_HTML" "$GUNICORN" --config "$ROOT/gunicorn.conf.py" \
-    --chdir "$HERE/baseline" --bind "127.0.0.1:$PORT_FIXED" fixed_wsgi:application
-fixed_pid=$SERVER_PID
-wait_http "http://127.0.0.1:$PORT_FIXED/"
+start_floor "$PAGE_HTML" "$RUN_DIR/gunicorn-fixed.log"
 LOAD_LABEL="floor fixed-wsgi" "$HERE/load.sh" "http://127.0.0.1:$PORT_FIXED" / | tee -a "$RUN_DIR/summary.md"
 LOAD_LABEL="floor fixed-wsgi c2" LOAD_NO_HEADER=1 WRK_CONNS=2 "$HERE/load.sh" "http://127.0.0.1:$PORT_FIXED" / | tee -a "$RUN_DIR/summary.md"
 stop_pid "$fixed_pid"
 
 log "floor: the same app returning the RSS feed's $(stat -c %s "$FEED_BODY") bytes"
-start_server "$PORT_FIXED" "$RUN_DIR/gunicorn-fixed-feed.log" \
-    env "${BASE_ENV[@]}" BODY_FILE="$FEED_BODY" "$GUNICORN" --config "$ROOT/gunicorn.conf.py" \
-    --chdir "$HERE/baseline" --bind "127.0.0.1:$PORT_FIXED" fixed_wsgi:application
-fixed_pid=$SERVER_PID
-wait_http "http://127.0.0.1:$PORT_FIXED/"
+start_floor "$FEED_BODY" "$RUN_DIR/gunicorn-fixed-feed.log"
 LOAD_LABEL="floor fixed-wsgi feed" LOAD_NO_HEADER=1 "$HERE/load.sh" "http://127.0.0.1:$PORT_FIXED" / | tee -a "$RUN_DIR/summary.md"
 stop_pid "$fixed_pid"
 
