@@ -321,8 +321,8 @@ class ArticleQuerySet(models.QuerySet):
         query = self.query
         if len(query.alias_map) > 1 or query.is_sliced:
             raise ValueError("related() takes conditions on the articles' own columns only")
-        live = query.get_compiler(self.db).compile(query.where) if query.where else ("1 = 1", [])
-        sql, params = related_statement(live, pk, root, tag_ids, content_type, limit)
+        where = query.get_compiler(self.db).compile(query.where) if query.where else ("1 = 1", [])
+        sql, params = related_statement(where, pk, root, tag_ids, content_type, limit)
         return self.model.objects.raw(sql, params).using(self.db)
 
     def for_lists(self):

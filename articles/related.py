@@ -31,10 +31,10 @@ RELATED_COLUMNS = (
 )
 
 
-def related_statement(live, pk, root, tag_ids, content_type, limit):
+def related_statement(where, pk, root, tag_ids, content_type, limit):
     """(sql, params): the related articles of an article, as ArticleQuerySet.related() runs them.
 
-    live: (sql, params) of the condition the articles must meet, on the articles table under
+    where: (sql, params) of the conditions the articles must meet, on the articles table under
     its own name (live(), compiled). The rows: the article's translation family (its original
     first) and the articles sharing the most of its tags, ranked by how many they share, then
     newest first; each with the article's RELATED_COLUMNS, shared_tags, in_family (2 the
@@ -65,7 +65,7 @@ def related_statement(live, pk, root, tag_ids, content_type, limit):
         candidates_params = pool_params + family_params
     else:
         candidates, candidates_params = family, family_params
-    live_sql, live_params = live
+    where_sql, where_params = where
     selected = ", ".join(column(articles, name) for name in RELATED_COLUMNS)
     sql = (
         f"SELECT {selected}, candidates.shared AS shared_tags,"
@@ -75,11 +75,11 @@ def related_statement(live, pk, root, tag_ids, content_type, limit):
         f" FROM ({candidates}) AS candidates"
         f" INNER JOIN {articles} ON {article_id} = candidates.id"
         f" LEFT OUTER JOIN {sections} ON {section_id} = {article_section}"
-        f" WHERE ({live_sql}) AND {article_id} <> %s"
+        f" WHERE ({where_sql}) AND {article_id} <> %s"
         f" ORDER BY in_family DESC, shared_tags DESC, {column(articles, 'published_at')} DESC"
         f" LIMIT {int(limit) + 6}"  # room for the family, whose members come first
     )
-    params = [raw_param(root)] * 3 + candidates_params + list(live_params) + [raw_param(pk)]
+    params = [raw_param(root)] * 3 + candidates_params + list(where_params) + [raw_param(pk)]
     return sql, params
 
 
