@@ -7,6 +7,6 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Newsroom")
 
     def ready(self):
-        from . import audit
+        from . import audit, checks  # noqa: F401 (checks registers itself)
 
         audit.connect()

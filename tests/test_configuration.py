@@ -117,9 +117,22 @@ def test_deploy_check_is_clean_with_production_settings(tmp_path):
         ["manage.py", "check", "--deploy", "--fail-level", "WARNING"], tmp_path,
         DEBUG="false", HTTPS="true", ALLOWED_HOSTS="news.example.org",
         SECRET_KEY="a#Long$secret'with\"quotes and spaces-" + "x" * 40,
+        CACHE_URL="redis://127.0.0.1:6379/1",
     )
     assert done.returncode == 0, done.stderr
     assert "no issues" in done.stdout
+
+
+def test_deploy_check_warns_that_a_local_memory_page_cache_misses_other_workers(tmp_path):
+    production = {"DEBUG": "false", "HTTPS": "true", "ALLOWED_HOSTS": "news.example.org",
+                  "SECRET_KEY": "k" * 60}
+    done = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], tmp_path,
+               **production)
+    assert done.returncode != 0
+    assert "newsroom.W001" in done.stderr and "CACHE_URL=redis://" in done.stderr
+    for fine in ({"CACHE_URL": "redis://127.0.0.1:6379/1"}, {"PAGE_CACHE_SECONDS": "0"}):
+        done = run(["manage.py", "check", "--deploy"], tmp_path, **production, **fine)
+        assert "newsroom.W001" not in done.stderr + done.stdout
 
 
 def test_https_turns_on_hsts_redirects_and_secure_cookies(tmp_path):
