@@ -4,7 +4,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -13,7 +12,14 @@ from reversion.models import Version
 
 from articles import views, workflow
 from articles.models import Article, Author, Section
-from tests.conftest import article_form_data, change_url, make_article, png_bytes, publish
+from tests.conftest import (
+    article_form_data,
+    change_url,
+    empty_page_cache,
+    make_article,
+    png_bytes,
+    publish,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -193,7 +199,7 @@ def test_top_stories_and_latest_cards_each_carry_their_own_byline(client, superu
 def test_card_without_lead_image_has_no_picture(client, superuser):
     story = live_story("Words only")  # the checklist wants a picture to publish
     Article.objects.filter(pk=story.pk).update(lead_image=None)
-    cache.clear()
+    empty_page_cache()
 
     assert "<img" not in latest_block(page(client, "/"))
 
@@ -403,7 +409,7 @@ def test_mangled_page_number_points_search_engines_to_the_first_page(client, thr
 @pytest.mark.parametrize("url", LISTS)
 def test_list_page_has_one_h1_unique_ids_and_cards_in_a_list(client, three_pages, url):
     Article.objects.filter(headline="Quokka story 0").update(top_story_rank=1)
-    cache.clear()
+    empty_page_cache()
 
     html = page(client, url)
 
@@ -501,7 +507,7 @@ def test_desk_list_shows_and_filters_by_rank(client, editor):
 
 
 def count_queries(client, url):
-    cache.clear()  # measure the page, not the page cache
+    empty_page_cache()  # measure the page, not the page cache
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200

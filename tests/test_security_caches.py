@@ -3,12 +3,17 @@ reader gets, and a change at the desk retires every page that showed the old tex
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.test import Client
 
 from articles import preview, workflow
 from articles.models import Author, Section
-from tests.conftest import article_form_data, change_url, make_article, publish
+from tests.conftest import (
+    article_form_data,
+    change_url,
+    empty_page_cache,
+    make_article,
+    publish,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +104,7 @@ def test_a_hostile_first_request_cannot_change_what_the_next_reader_gets(story, 
         base, _, own_query = path.partition("?")
         plain_query = own_query
         usual = Client().get(path).content
-        cache.clear()
+        empty_page_cache()
         query = hostile.get("query", "")
         attack_query = "&".join(filter(None, [own_query, query]))
         Client().get(f"{base}?{attack_query}", headers=hostile.get("headers", {}))
@@ -127,7 +132,7 @@ def test_a_repeated_parameter_cannot_put_one_page_under_anothers_address(
     """Views read a parameter's last value: the cache key must not stop at the first."""
     victim, attack = victim.format(pk=story.pk), attack.format(pk=story.pk)
     usual = Client().get(victim).content
-    cache.clear()
+    empty_page_cache()
     Client().get(attack)
     assert Client().get(victim).content == usual
 
