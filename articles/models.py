@@ -316,7 +316,7 @@ class ArticleQuerySet(models.QuerySet):
 
         This queryset's conditions become the statement's: they may test only the article's
         own columns, as live() does. The rows carry RELATED_COLUMNS (the rest is deferred),
-        shared_tags, in_family, section_name and section_slug.
+        shared_tags, in_family and section_name.
         """
         query = self.query
         if len(query.alias_map) > 1 or query.is_sliced:

@@ -50,16 +50,16 @@ class GenerationWatch:
         self.value = None
         self.proven_at = 0.0  # when the PING went out whose answer last proved the line
         self.epoch = 0  # moved on by forget(): a reading begun before it is dropped
-        self.watching = None  # (process id, cache settings) the thread serves
+        self.watching = None  # (process id, cache settings) the thread serves; a Redis cache
         self.line = None  # the subscription's socket, peeked at by requests
         self.failing = False
 
     def known(self):
         """The current generation if this process knows it, else None (ask the cache)."""
-        if leader_client() is None:
-            return None
         target = self.target()
         if self.watching != target:
+            if leader_client() is None:
+                return None
             self.start(target)
         value = self.value
         if value is None or time.monotonic() - self.proven_at > TRUST_SECONDS:
@@ -79,7 +79,8 @@ class GenerationWatch:
     @staticmethod
     def target():
         default = settings.CACHES["default"]
-        return (os.getpid(), str(default.get("LOCATION")), default.get("KEY_PREFIX", ""))
+        return (os.getpid(), default["BACKEND"], str(default.get("LOCATION")),
+                default.get("KEY_PREFIX", ""))
 
     def forget(self):
         with self.lock:

@@ -38,7 +38,7 @@ def related_statement(where, pk, root, tag_ids, content_type, limit):
     its own name (live(), compiled). The rows: the article's translation family (its original
     first) and the articles sharing the most of its tags, ranked by how many they share, then
     newest first; each with the article's RELATED_COLUMNS, shared_tags, in_family (2 the
-    original, 1 another translation, 0 the rest), section_name and section_slug.
+    original, 1 another translation, 0 the rest) and section_name.
 
     The candidates are a table joined to the articles: their shared-tag count comes with
     them, counted once in the pool (best_tagged). An `IN (…)` list with a correlated count
@@ -71,7 +71,7 @@ def related_statement(where, pk, root, tag_ids, content_type, limit):
         f"SELECT {selected}, candidates.shared AS shared_tags,"
         f" CASE WHEN {article_id} = %s THEN 2 WHEN {article_id} = %s OR {original_id} = %s"
         f" THEN 1 ELSE 0 END AS in_family,"
-        f" {column(sections, 'name')} AS section_name, {column(sections, 'slug')} AS section_slug"
+        f" {column(sections, 'name')} AS section_name"
         f" FROM ({candidates}) AS candidates"
         f" INNER JOIN {articles} ON {article_id} = candidates.id"
         f" LEFT OUTER JOIN {sections} ON {section_id} = {article_section}"
