@@ -8,12 +8,13 @@ announced, and keeps the generation it last read from the leader (the server wri
 
 When a request may trust that copy, and why a purge is not missed:
 - A purge in this process forgets the copy before it returns.
-- A purge elsewhere writes the new generation, then announces it; Redis pushes the
-  announcement to every subscriber at once. A request that finds an announcement waiting on
-  the subscription (not yet handled by the thread) does not trust the copy: it reads the
-  generation from Redis. So the copy is trusted only while nothing has arrived since it was
-  read; what remains is the announcement's way from Redis to this machine (on one machine or
-  a LAN, well under a millisecond, and it leaves Redis before the purging server answers).
+- A purge elsewhere writes the new generation, then announces it (publish_purge()), and
+  answers only once Redis has sent the announcement to every subscriber. A request that
+  finds something waiting on the subscription does not trust the copy: it reads the
+  generation from Redis. The thread forgets the copy before it takes anything off the line,
+  so there is no moment in which the line looks empty and the copy is stale. What remains is
+  the announcement's way from Redis to this machine (on one machine or a LAN, well under a
+  millisecond).
 - The subscription is proven alive once every PING_SECONDS (a PING answered on it: anything
   announced before that PING has arrived before its answer). A copy is trusted only while its
   last proof is at most TRUST_SECONDS old, so a connection dropped without a word (a firewall
@@ -41,6 +42,20 @@ def leader_client():
     """The Redis client of the cache's leader, or None when the cache is not Redis."""
     leader = getattr(cache, "leader", None)  # newsroom.redis_cache.ReusingRedisCache
     return leader() if leader is not None else None
+
+
+def publish_purge():
+    """Announce a new generation to every process; return once Redis has sent it to all.
+
+    Redis answers PUBLISH in the same pass in which it writes the announcement to the
+    subscribers, the publisher first. A second command is taken only in a later pass, after
+    those writes: its answer means every subscriber's copy of the announcement is on its way.
+    """
+    leader = leader_client()
+    if leader is None:
+        return
+    leader.publish(PURGED_CHANNEL, b"")
+    leader.ping()
 
 
 class GenerationWatch:
@@ -94,11 +109,8 @@ class GenerationWatch:
         logged, not raised: the purge itself is written, and the other processes notice it
         within PING_SECONDS (or read Redis on every hit, as they cannot subscribe either)."""
         self.forget()
-        leader = leader_client()
-        if leader is None:
-            return
         try:
-            leader.publish(PURGED_CHANNEL, b"")
+            publish_purge()
         except Exception:
             logger.error("Page cache: could not announce a purge over Redis pub/sub.",
                          exc_info=True)
@@ -148,20 +160,29 @@ class GenerationWatch:
                 pubsub.ping()
             elif pinged_at is not None and now - pinged_at > TRUST_SECONDS:
                 raise ConnectionError("no answer to a PING on the subscription")
-            message = pubsub.get_message(timeout=PING_SECONDS / 5)
             self.line = pubsub.connection._sock if pubsub.connection else None
-            if message is None:
+            if not self.arrives(timeout=PING_SECONDS / 5):
                 continue
-            if message["type"] == "message":  # a purge: forget first, then read
-                self.forget()
-                self.read(target, leader, raw_key, proven_at=None)
-            elif message["type"] == "pong":
+            # Requests stop trusting the copy while something waits on the line; once the
+            # thread has read it off, they could not tell. So forget first, read again after.
+            self.forget()
+            answered = False
+            while (message := pubsub.get_message(timeout=0)) is not None:
+                answered = answered or message["type"] == "pong"
+            if answered:
                 # Everything announced before the PING has arrived: the reading is current.
                 self.read(target, leader, raw_key, proven_at=pinged_at)
                 if self.failing:
                     logger.warning("Page cache: purge announcements are back.")
                     self.failing = False
                 pinged_at, next_ping = None, now + PING_SECONDS
+            else:  # an announcement (or the subscription's confirmation)
+                self.read(target, leader, raw_key, proven_at=None)
+
+    def arrives(self, timeout):
+        """Wait up to `timeout` for something on the subscription, without reading it."""
+        readable, _, _ = select.select([self.line], [], [], timeout)
+        return bool(readable)
 
     def read(self, target, leader, raw_key, proven_at):
         with self.lock:

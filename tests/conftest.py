@@ -377,11 +377,9 @@ def purge_on_another_server():
     from django.core.cache import cache
 
     from articles.caching import GENERATION_KEY, fresh_generation
-    from articles.purge_watch import PURGED_CHANNEL, leader_client
+    from articles.purge_watch import publish_purge
 
     current = fresh_generation()
     cache.set(GENERATION_KEY, current, None)
-    leader = leader_client()
-    if leader is not None:
-        leader.publish(PURGED_CHANNEL, b"")
+    publish_purge()
     return current

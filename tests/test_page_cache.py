@@ -95,14 +95,17 @@ def test_a_server_serves_its_own_copy_while_the_generation_holds(client, live_ar
 
 
 def test_a_purge_elsewhere_retires_this_servers_copies(client, live_article):
+    # Many rounds: a purge that reaches this process a moment too late shows only now and then.
     url = live_article.get_absolute_url()
     assert get(client, url)["X-Cache"] == "miss"
-    assert get(client, url)["X-Cache"] == "hit"
-    Article.objects.filter(pk=live_article.pk).update(headline="Corrected on server A")
-    purge_on_another_server()
-    response = get(client, url)
-    assert response["X-Cache"] == "miss"
-    assert "Corrected on server A" in response.content.decode()
+    for round_ in range(50):
+        assert get(client, url)["X-Cache"] == "hit"
+        headline = f"Correction {round_} from server A"
+        Article.objects.filter(pk=live_article.pk).update(headline=headline)
+        purge_on_another_server()
+        response = get(client, url)
+        assert response["X-Cache"] == "miss", f"round {round_}: served the copy from before"
+        assert headline in response.content.decode()
 
 
 def test_each_hit_gets_a_response_of_its_own(client, live_article):
