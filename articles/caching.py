@@ -27,7 +27,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
-from django.utils.cache import patch_cache_control, set_response_etag
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    set_response_etag,
+)
+from django.utils.http import parse_http_date_safe
 
 from .models import Article
 from .purge_watch import GenerationWatch
@@ -39,6 +44,16 @@ PAGE_KEY = "newsroom:page:{digest}"
 # (tracking parameters must not split the cache, nor can they change the page).
 PAGE_PARAMETERS = ("page", "q", "view", "p", "url", "text", "instance")
 UNCACHED_PREFIXES = ("/admin/", "/preview/", "/media/", "/static/")
+# A reader's own copy is current: asked for these, a page is answered here (with a 304 when
+# it still holds), never by the middlewares inside, so that the page itself can be stored.
+CONDITIONAL_HEADERS = (
+    "HTTP_IF_MATCH", "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_UNMODIFIED_SINCE",
+)
+# Headers that describe a page's body, which a 304 does not carry.
+BODY_HEADERS = frozenset({
+    "content-disposition", "content-encoding", "content-language", "content-length",
+    "content-range", "content-type",
+})
 
 
 def purge_public_pages():
@@ -131,6 +146,27 @@ def is_cacheable_response(response):
     )
 
 
+def answer_conditionally(request, response):
+    """The page, or a 304 when the reader's copy is current (as ConditionalGetMiddleware does).
+
+    Django's 304 keeps only the headers a cache needs to refresh its copy; this one keeps
+    every header but the body's, so it carries the page's security headers as the page does.
+    """
+    if request.method != "GET" or not any(name in request.META for name in CONDITIONAL_HEADERS):
+        return response
+    answer = get_conditional_response(
+        request,
+        etag=response.get("ETag"),
+        last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
+        response=response,
+    )
+    if answer is not response:
+        for header, value in response.items():
+            if header not in answer and header.lower() not in BODY_HEADERS:
+                answer[header] = value
+    return answer
+
+
 def page_cache_is_on():
     return settings.PAGE_CACHE_SECONDS > 0
 
@@ -173,7 +209,11 @@ LOCAL_COPIES = LocalCopies()
 
 
 class PublicPageCacheMiddleware:
-    """Serve anonymous readers from the page cache; never cache anything personal."""
+    """Serve anonymous readers from the page cache; never cache anything personal.
+
+    The outermost middleware: a page is stored as it left all the others (security headers
+    included), and a hit is answered without running them again.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -194,7 +234,7 @@ class PublicPageCacheMiddleware:
             current_generation = GENERATION_WATCH.known() or generation()
             copy_generation, stored, expires, page = copy
             if copy_generation == current_generation and expires > now:
-                return self.hit(pickle.loads(page), stored, now)
+                return self.hit(request, pickle.loads(page), stored, now)
             entry = cache.get(key)
         else:
             found = cache.get_many([GENERATION_KEY, key])
@@ -206,30 +246,39 @@ class PublicPageCacheMiddleware:
             and entry["expires"] > now
         ):
             LOCAL_COPIES.keep(key, entry)
-            return self.hit(entry["response"], entry.get("stored", now), now)
-        response = self.get_response(request)
+            return self.hit(request, entry["response"], entry.get("stored", now), now)
+        response = self.render(request)
         if is_cacheable_response(response):
             self.store(key, response, current_generation)
-        return response
+        return answer_conditionally(request, response)
+
+    def render(self, request):
+        """The whole page, even for a reader who has it: so that it can be stored."""
+        conditions = {name: request.META.pop(name) for name in CONDITIONAL_HEADERS
+                      if name in request.META}
+        try:
+            return self.get_response(request)
+        finally:
+            request.META.update(conditions)
 
     @staticmethod
-    def hit(response, stored, now):
+    def hit(request, response, stored, now):
         response["X-Cache"] = "hit"
         # How long the copy has been kept: a CDN or browser counts its max-age from the
         # moment we stored the page, so the copy still never outlives the next scheduled
         # publication, however late in its life the hit comes.
         response["Age"] = str(int(now - stored))
-        return response
+        return answer_conditionally(request, response)
 
     def render_uncached(self, request):
         """The page cache is off: no cache read or write, and no promise of caching."""
-        response = self.get_response(request)
+        response = self.render(request)
         if is_cacheable_response(response):
             # Browsers and CDNs may keep the page but must ask before each use; the ETag and
             # Last-Modified make that a cheap 304 when nothing changed. Without a header,
             # browsers would guess a lifetime from Last-Modified.
             patch_cache_control(response, no_cache=True)
-        return response
+        return answer_conditionally(request, response)
 
     def store(self, key, response, current_generation):
         seconds = settings.PAGE_CACHE_SECONDS
@@ -242,9 +291,7 @@ class PublicPageCacheMiddleware:
         )
         if hasattr(response, "render") and callable(response.render):
             response = response.render()
-        if not response.has_header("ETag"):
-            # The one ConditionalGetMiddleware would make, hashed once here instead of over
-            # the whole page again on every hit.
+        if not response.has_header("ETag"):  # a HEAD request's page (Django tags only GETs)
             set_response_etag(response)
         if seconds > 0:
             now = time.time()

@@ -66,6 +66,7 @@ class GenerationWatch:
         self.proven_at = 0.0  # when the PING went out whose answer last proved the line
         self.epoch = 0  # moved on by forget(): a reading begun before it is dropped
         self.watching = None  # (process id, cache settings) the thread serves; a Redis cache
+        self.unwatchable = None  # the cache settings last found not to be Redis
         self.line = None  # the subscription's socket, peeked at by requests
         self.failing = False
 
@@ -73,7 +74,10 @@ class GenerationWatch:
         """The current generation if this process knows it, else None (ask the cache)."""
         target = self.target()
         if self.watching != target:
-            if leader_client() is None:
+            if target == self.unwatchable:
+                return None
+            if leader_client() is None:  # not Redis: nothing to watch
+                self.unwatchable = target
                 return None
             self.start(target)
         value = self.value

@@ -64,15 +64,17 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: a cached page is kept as it left every middleware below, security headers
+    # included, so a hit is answered without running them again (articles/caching.py).
+    "articles.caching.PublicPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # Outside the page cache and ConditionalGetMiddleware: cached pages and 304s get it too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "newsroom.middleware.AdminContentSecurityPolicyMiddleware",
+    # Inside the security middlewares, so that the 304s it makes carry their headers too.
     "django.middleware.http.ConditionalGetMiddleware",
-    "articles.caching.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "newsroom.middleware.DeskLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

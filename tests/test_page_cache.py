@@ -236,6 +236,37 @@ def test_article_page_revalidates_by_last_modified(client, live_article):
     assert again.status_code == 304
 
 
+def test_a_revalidation_after_a_purge_stores_the_page_for_the_next_reader(client, live_article):
+    """Returning readers revalidate after a purge; each must not render the page again."""
+    from articles.caching import purge_public_pages
+
+    url = live_article.get_absolute_url()
+    etag = get(client, url)["ETag"]
+    purge_public_pages()
+    revalidated = get(client, url, **{"if-none-match": etag})
+    assert revalidated.status_code == 304
+    assert revalidated["ETag"] == etag
+    assert "Content-Length" not in revalidated
+    with CaptureQueriesContext(connection) as queries:
+        fresh = get(client, url)
+    assert fresh["X-Cache"] == "hit"
+    assert len(queries) == 0
+    assert fresh.status_code == 200
+
+
+def test_a_changed_page_answers_a_stale_revalidation_in_full(client, live_article):
+    from articles.caching import purge_public_pages
+
+    url = live_article.get_absolute_url()
+    etag = get(client, url)["ETag"]
+    Article.objects.filter(pk=live_article.pk).update(headline="Budget vote postponed")
+    purge_public_pages()  # as a desk save does
+    response = get(client, url, **{"if-none-match": etag})
+    assert response.status_code == 200
+    assert "Budget vote postponed" in response.content.decode()
+    assert get(client, url, **{"if-none-match": response["ETag"]}).status_code == 304
+
+
 # PAGE_CACHE_SECONDS=0: the page cache is off.
 
 
@@ -291,6 +322,7 @@ def test_with_the_cache_off_pages_must_be_revalidated(client, cache_off, live_ar
         live_article.get_absolute_url(), headers={"if-none-match": response["ETag"]}
     )
     assert again.status_code == 304
+    assert again["Cache-Control"] == "no-cache"
 
 
 def test_with_the_cache_off_signed_in_pages_stay_private(client, cache_off, editor, live_article):
