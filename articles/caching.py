@@ -34,6 +34,8 @@ from django.utils.cache import (
 )
 from django.utils.http import parse_http_date_safe
 
+from . import machine_generation
+from .machine_generation import MACHINE_GENERATION
 from .models import Article
 from .purge_watch import GenerationWatch
 
@@ -74,12 +76,27 @@ def fresh_generation():
 
 def new_generation():
     current = fresh_generation()
-    cache.set(GENERATION_KEY, current, None)
+    write_generation(current)
     GENERATION_WATCH.announce()
     return current
 
 
+def write_generation(current):
+    """Make `current` the generation every process reads."""
+    if machine_generation.in_use():
+        MACHINE_GENERATION.write(current)
+    else:
+        cache.set(GENERATION_KEY, current, None)
+
+
 def generation():
+    if machine_generation.in_use():  # a cache of this process's own (machine_generation.py)
+        current = MACHINE_GENERATION.read()
+        if current is None:  # the first, or the file was removed: counts as a purge
+            current = fresh_generation()
+            if MACHINE_GENERATION.write(current):
+                current = MACHINE_GENERATION.read() or current  # another may have won
+        return current
     current = cache.get(GENERATION_KEY)
     if isinstance(current, int):
         return current

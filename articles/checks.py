@@ -1,26 +1,22 @@
 """Deployment checks (`manage.py check --deploy`) for what Django's own do not know."""
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Info, Tags, register
 
-PROCESS_LOCAL_CACHES = (
-    "django.core.cache.backends.locmem.LocMemCache",
-    "django.core.cache.backends.dummy.DummyCache",
-)
+from .machine_generation import in_use as generation_in_a_file
 
 
 @register(Tags.caches, deploy=True)
 def page_cache_reaches_every_process(app_configs=None, **kwargs):
-    """A purge must reach every process that serves pages: a local-memory cache is each
-    process's own, and gunicorn runs several (GUNICORN_WORKERS, by default cores + 1)."""
-    backend = settings.CACHES["default"]["BACKEND"]
-    if settings.PAGE_CACHE_SECONDS <= 0 or backend not in PROCESS_LOCAL_CACHES:
+    """A purge must reach every process that serves pages. With a local-memory cache the
+    processes of this machine learn of it through a file (machine_generation.py); processes
+    on other machines cannot."""
+    if settings.PAGE_CACHE_SECONDS <= 0 or not generation_in_a_file():
         return []
-    return [Warning(
-        "The page cache lives in each process's own memory: with more than one gunicorn "
-        "worker, a purge (a publication, a correction, a withdrawal) reaches only the worker "
-        "that made it, and the others serve the old page for up to PAGE_CACHE_SECONDS.",
-        hint="Set CACHE_URL=redis://… (one Redis for all workers and servers), or run one "
-        "worker (GUNICORN_WORKERS=1), or turn the page cache off (PAGE_CACHE_SECONDS=0).",
-        id="newsroom.W001",
+    return [Info(
+        "The page cache lives in each process's own memory: purges reach every gunicorn "
+        "worker on this machine (through PAGE_CACHE_GENERATION_FILE), but not app servers "
+        "on other machines, which would serve old pages for up to PAGE_CACHE_SECONDS.",
+        hint="With more than one app server, set CACHE_URL=redis://… (one Redis for all).",
+        id="newsroom.I001",
     )]

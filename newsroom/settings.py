@@ -146,6 +146,9 @@ PAGE_BROWSER_SECONDS = env.int("PAGE_BROWSER_SECONDS", default=60)
 # How many pages each process keeps a copy of beside the shared cache (articles/caching.py):
 # ~20-40 KB an article or list page, ~200 KB a feed; 0 keeps none.
 PAGE_CACHE_LOCAL_PAGES = env.int("PAGE_CACHE_LOCAL_PAGES", default=500)
+# With a local-memory cache: the file through which every process on this machine learns of
+# a purge (articles/machine_generation.py); empty picks one in the temp directory.
+PAGE_CACHE_GENERATION_FILE = env.str("PAGE_CACHE_GENERATION_FILE", default="")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -372,14 +372,13 @@ hypothesis_settings.load_profile(
 
 
 def purge_on_another_server():
-    """What purge_public_pages() on another app server does to the shared cache: a new
-    generation, announced on Redis; this process's own copy of the generation is untouched."""
-    from django.core.cache import cache
-
-    from articles.caching import GENERATION_KEY, fresh_generation
+    """What purge_public_pages() in another process does: a new generation where every
+    process reads it (the shared cache, or with a local-memory cache this machine's file),
+    announced on Redis; this process's own copy of the generation is untouched."""
+    from articles.caching import fresh_generation, write_generation
     from articles.purge_watch import publish_purge
 
     current = fresh_generation()
-    cache.set(GENERATION_KEY, current, None)
+    write_generation(current)
     publish_purge()
     return current

@@ -123,16 +123,17 @@ def test_deploy_check_is_clean_with_production_settings(tmp_path):
     assert "no issues" in done.stdout
 
 
-def test_deploy_check_warns_that_a_local_memory_page_cache_misses_other_workers(tmp_path):
+def test_deploy_check_says_a_local_memory_page_cache_serves_one_machine_only(tmp_path):
     production = {"DEBUG": "false", "HTTPS": "true", "ALLOWED_HOSTS": "news.example.org",
-                  "SECRET_KEY": "k" * 60}
+                  "SECRET_KEY": "a#Long$secret'with\"quotes and spaces-" + "x" * 40}
     done = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], tmp_path,
                **production)
-    assert done.returncode != 0
-    assert "newsroom.W001" in done.stderr and "CACHE_URL=redis://" in done.stderr
+    assert done.returncode == 0, done.stderr  # right on one machine: a note, not a warning
+    said = done.stderr + done.stdout
+    assert "newsroom.I001" in said and "CACHE_URL=redis://" in said
     for fine in ({"CACHE_URL": "redis://127.0.0.1:6379/1"}, {"PAGE_CACHE_SECONDS": "0"}):
         done = run(["manage.py", "check", "--deploy"], tmp_path, **production, **fine)
-        assert "newsroom.W001" not in done.stderr + done.stdout
+        assert "newsroom.I001" not in done.stderr + done.stdout
 
 
 def test_https_turns_on_hsts_redirects_and_secure_cookies(tmp_path):
