@@ -23,7 +23,7 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
 from .links import public_url
-from .prepared import PreparedQuery, Slot
+from .prepared import Constant, PreparedQuery, Slot
 from .related import RELATED_TAGS, related_statement
 from .sanitize import clean_html, text_of
 
@@ -288,7 +288,7 @@ class ArticleQuerySet(models.QuerySet):
     def live(self, now=None):
         """Articles readers may see: published, and their time has come."""
         return self.filter(
-            status=Article.Status.PUBLISHED, published_at__lte=now or timezone.now()
+            status=Constant(Article.Status.PUBLISHED), published_at__lte=now or timezone.now()
         )
 
     def owned_by(self, user):

@@ -45,6 +45,26 @@ class Slot(Value):
         return f"Slot({self.name!r})"
 
 
+class Constant(Value):
+    """A fixed word written into the SQL itself instead of bound as a parameter.
+
+    For `status = 'published'` in live(). With `status = ?`, SQLite reads the bound value to
+    decide whether the partial index on live articles (its WHERE names 'published') applies,
+    and a statement planned with a bound value is prepared anew each time that parameter is
+    bound again: on every run, so its cached prepared statement was never reused. The article
+    row's query took 0.095 instead of 0.023 ms, the related articles' 0.30 instead of 0.18.
+    PostgreSQL gets the same SQL text (psycopg binds on the client: it always saw the word).
+    """
+
+    def __init__(self, word):
+        if not (isinstance(word, str) and word.isascii() and word.isidentifier()):
+            raise ValueError(f"not a plain word, so not written into SQL: {word!r}")
+        super().__init__(str(word))
+
+    def as_sql(self, compiler, connection):
+        return f"'{self.value}'", []
+
+
 class Bound:
     """Where a slot's value goes among a compiled query's parameters."""
 

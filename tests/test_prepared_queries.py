@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from articles import views
 from articles.models import Article, ArticleUpdate, Author, Byline, Section, Video
-from articles.prepared import PreparedQuery, Slot
+from articles.prepared import Constant, PreparedQuery, Slot
 from tests.conftest import make_article, make_image, publish
 
 
@@ -247,3 +247,28 @@ def test_a_prepared_tag_page_survives_new_content_type_ids(client, uncached):
     publish(make_article(headline="After the flush", tags=["harbour"]))
     assert ContentType.objects.get_for_model(Article).pk != old_id
     assert headlines(client.get("/tag/harbour/")) == ["After the flush"]
+
+
+# Constant: live()'s status written into the SQL, so that SQLite can plan with it.
+
+
+@pytest.mark.parametrize("word", ["published' OR '1'='1", "two words", "", 7, "pub\u00e4"])
+def test_only_a_plain_word_is_written_into_sql(word):
+    with pytest.raises(ValueError):
+        Constant(word)
+
+
+@pytest.mark.django_db
+def test_live_lists_name_the_status_in_their_sql_and_read_the_live_articles_index():
+    """A bound status made SQLite prepare the statement anew on every run (see Constant)."""
+    publish(make_article(headline="Indexed"), at=timezone.now() - timedelta(minutes=1))
+    latest = Article.objects.live().order_by("-published_at")[:20]
+    sql, params = latest.query.sql_with_params()
+    assert "'published'" in sql
+    assert Article.Status.PUBLISHED not in params
+    assert [article.headline for article in latest] == ["Indexed"]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+        assert "article_live_idx" in plan
