@@ -13,8 +13,6 @@ from articles.caching import purge_public_pages
 from articles.machine_generation import MACHINE_GENERATION, generation_file
 from articles.models import Article
 
-pytestmark = pytest.mark.django_db
-
 BASE_DIR = Path(__file__).resolve().parent.parent
 PURGE_IN_ANOTHER_PROCESS = (
     "import django; django.setup(); "
@@ -47,6 +45,7 @@ def purge_in_another_process(generation_path):
     assert done.returncode == 0, done.stderr
 
 
+@pytest.mark.django_db
 def test_a_purge_in_another_worker_retires_this_workers_pages(
     client, local_memory_cache, live_article
 ):
@@ -72,6 +71,7 @@ def test_every_purge_is_seen_however_quickly_they_follow_each_other(local_memory
     assert seen == list(range(300))
 
 
+@pytest.mark.django_db
 def test_a_removed_generation_file_counts_as_a_purge(client, local_memory_cache, live_article):
     url = live_article.get_absolute_url()
     client.get(url)
@@ -81,6 +81,7 @@ def test_a_removed_generation_file_counts_as_a_purge(client, local_memory_cache,
     assert client.get(url)["X-Cache"] == "hit"
 
 
+@pytest.mark.django_db
 def test_an_unwritable_generation_file_is_logged_and_nothing_old_is_served(
     client, settings, local_memory_cache, live_article, caplog
 ):
@@ -95,6 +96,7 @@ def test_an_unwritable_generation_file_is_logged_and_nothing_old_is_served(
 
 
 def test_the_default_file_is_one_per_checkout_and_database(settings, monkeypatch):
+    # No database access here: the connection shares the settings' dict changed below.
     settings.PAGE_CACHE_GENERATION_FILE = ""
     first = generation_file()
     assert first == generation_file()
