@@ -56,6 +56,8 @@ BODY_HEADERS = frozenset({
     "content-disposition", "content-encoding", "content-language", "content-length",
     "content-range", "content-type",
 })
+# ...and those that let a cache keep an answer: a 412 must not carry them.
+KEEPING_HEADERS = frozenset({"age", "cache-control", "etag", "expires", "last-modified"})
 
 
 def purge_public_pages():
@@ -155,6 +157,9 @@ def is_cacheable_response(response):
     control = response.get("Cache-Control", "")
     return (
         response.status_code in (200, 301, 404, 410)
+        # A redirect that repeats the query (to https://, or adding a slash) would send the
+        # next reader of this key to the first one's parameters (utm_…, or worse).
+        and not (response.status_code == 301 and "?" in response.get("Location", ""))
         and not response.cookies
         and "private" not in control
         and "no-store" not in control
@@ -177,9 +182,10 @@ def answer_conditionally(request, response):
         last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
         response=response,
     )
-    if answer is not response:
+    if answer is not response:  # 304, or 412 (If-Match / If-Unmodified-Since failed)
+        left_out = BODY_HEADERS if answer.status_code == 304 else BODY_HEADERS | KEEPING_HEADERS
         for header, value in response.items():
-            if header not in answer and header.lower() not in BODY_HEADERS:
+            if header not in answer and header.lower() not in left_out:
                 answer[header] = value
     return answer
 

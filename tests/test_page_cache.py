@@ -267,6 +267,35 @@ def test_a_changed_page_answers_a_stale_revalidation_in_full(client, live_articl
     assert get(client, url, **{"if-none-match": response["ETag"]}).status_code == 304
 
 
+def test_a_failed_precondition_is_not_made_cacheable(client, live_article):
+    """A 412 must not be kept by a CDN for the readers after the one who asked."""
+    url = live_article.get_absolute_url()
+    get(client, url)
+    refused = get(client, url, **{"if-match": '"not-this-page"'})
+    assert refused.status_code == 412
+    assert "public" not in refused.get("Cache-Control", "")
+    assert "s-maxage" not in refused.get("Cache-Control", "")
+    assert refused["X-Frame-Options"] == "DENY"  # still the page's security headers
+    assert get(client, url).status_code == 200
+
+
+@pytest.mark.parametrize("first", [
+    "?utm_source=newsletter&subscriber=123", "?fbclid=abc",
+])
+def test_a_redirect_never_sends_the_next_reader_to_the_first_ones_parameters(
+    client, settings, live_article, first
+):
+    settings.SECURE_SSL_REDIRECT = True  # plain http is sent to https, query and all
+    url = live_article.get_absolute_url()
+    redirected = get(client, url + first)
+    assert redirected.status_code == 301
+    assert redirected["Location"] == f"https://testserver{url}{first}"
+    assert get(client, url)["Location"] == f"https://testserver{url}"
+    section = live_article.section.get_absolute_url().rstrip("/")  # a slash is added
+    assert client.get(section + first, secure=True)["Location"] == section + "/" + first
+    assert client.get(section, secure=True)["Location"] == section + "/"
+
+
 # PAGE_CACHE_SECONDS=0: the page cache is off.
 
 
