@@ -85,10 +85,11 @@ def new_generation():
 
 def write_generation(current):
     """Make `current` the generation every process reads."""
-    if machine_generation.in_use():
-        MACHINE_GENERATION.write(current)
-    else:
+    if not machine_generation.in_use():
         cache.set(GENERATION_KEY, current, None)
+    elif not MACHINE_GENERATION.write(current):  # logged; at least this process is fresh
+        cache.clear()
+        LOCAL_COPIES.forget()
 
 
 def generation():

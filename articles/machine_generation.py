@@ -7,9 +7,10 @@ a cache the generation is kept in a small file instead, which every process on t
 reads: a purge replaces the file; a lookup stats it (one system call) and reads it again only
 when it is another file than the one read last. The pages stay in each process's memory.
 Processes on other machines cannot see the file: several app servers need a shared cache
-(Redis), as `check --deploy` says (newsroom.I001).
+(Redis), as `check --deploy` says (newsroom.I001; W002 when the file cannot be written).
 """
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -31,8 +32,11 @@ _paths = {}
 
 
 def generation_file():
-    """PAGE_CACHE_GENERATION_FILE, else one per project directory and database, in the temp
-    directory: processes serving the same pages share it, other checkouts and test runs not."""
+    """PAGE_CACHE_GENERATION_FILE, else one per project directory and database, beside the
+    SQLite database (a directory the site must be able to write to anyway) or else in the
+    project directory: processes serving the same pages share it, other checkouts and test
+    runs do not. Not the temp directory: a command run with another TMPDIR or PrivateTmp
+    would purge a file the workers never read, and anyone could take the name there first."""
     if settings.PAGE_CACHE_GENERATION_FILE:
         return settings.PAGE_CACHE_GENERATION_FILE
     database = settings.DATABASES["default"]
@@ -42,9 +46,17 @@ def generation_file():
     if path is None:
         digest = hashlib.sha256(repr(source).encode()).hexdigest()[:16]
         path = _paths[source] = os.path.join(
-            tempfile.gettempdir(), f"newsroom-page-generation-{digest}"
+            _directory(database), f".newsroom-page-generation-{digest}"
         )
     return path
+
+
+def _directory(database):
+    name = str(database["NAME"])
+    on_disk = name and name != ":memory:" and not name.startswith("file:")
+    if database["ENGINE"].endswith("sqlite3") and on_disk:
+        return os.path.dirname(os.path.abspath(name))
+    return str(settings.BASE_DIR)
 
 
 class MachineGeneration:
@@ -72,14 +84,16 @@ class MachineGeneration:
 
     def write(self, value):
         """Replace the file in one step, so that no process ever reads half of it. A failure
-        is logged, not raised: a desk save must not fail because the temp directory did."""
+        is logged, not raised: a desk save must not fail because a directory did."""
         path = generation_file()
+        temporary = None
         try:
             descriptor, temporary = tempfile.mkstemp(
-                dir=os.path.dirname(path), prefix=".newsroom-page-generation-"
+                dir=os.path.dirname(path), prefix=".newsroom-page-generation-", suffix=".new"
             )
             with os.fdopen(descriptor, "w") as file:
                 file.write(str(value))
+            os.chmod(temporary, 0o644)  # readable by every user that serves or purges
             # Later than the file it replaces, even within one tick of the clock: with the
             # inode, readers can always tell a new file from the one they read last.
             try:
@@ -90,6 +104,9 @@ class MachineGeneration:
             os.utime(temporary, ns=(moment, moment))
             os.replace(temporary, path)
         except OSError:
+            if temporary is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
             if not self.failing:
                 logger.error("Page cache: could not write the generation file %s; other "
                              "processes may serve old pages.", path, exc_info=True)

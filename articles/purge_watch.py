@@ -9,12 +9,12 @@ announced, and keeps the generation it last read from the leader (the server wri
 When a request may trust that copy, and why a purge is not missed:
 - A purge in this process forgets the copy before it returns.
 - A purge elsewhere writes the new generation, then announces it (publish_purge()), and
-  answers only once Redis has sent the announcement to every subscriber. A request that
-  finds something waiting on the subscription does not trust the copy: it reads the
-  generation from Redis. The thread forgets the copy before it takes anything off the line,
-  so there is no moment in which the line looks empty and the copy is stale. What remains is
-  the announcement's way from Redis to this machine (on one machine or a LAN, well under a
-  millisecond).
+  answers only once Redis has written the announcement to every subscriber's connection.
+  A request that finds something waiting on the subscription does not trust the copy: it
+  reads the generation from Redis. The thread forgets the copy before it takes anything off
+  the line, so there is no moment in which the line looks empty and the copy is stale. What
+  remains is the announcement's way from Redis to this machine (on one machine or a LAN,
+  well under a millisecond).
 - The subscription is proven alive once every PING_SECONDS (a PING answered on it: anything
   announced before that PING has arrived before its answer). A copy is trusted only while its
   last proof is at most TRUST_SECONDS old, so a connection dropped without a word (a firewall
@@ -45,11 +45,13 @@ def leader_client():
 
 
 def publish_purge():
-    """Announce a new generation to every process; return once Redis has sent it to all.
+    """Announce a new generation to every process; return once Redis has written it out.
 
     Redis answers PUBLISH in the same pass in which it writes the announcement to the
-    subscribers, the publisher first. A second command is taken only in a later pass, after
-    those writes: its answer means every subscriber's copy of the announcement is on its way.
+    subscribers' connections, the publisher first. A second command is taken only in a later
+    pass, after those writes: its answer means every subscriber's copy was handed to the
+    network (not that it has arrived: a subscriber whose connection is backed up, or one on
+    another node of a Redis Cluster, gets it later; the PING trust window covers those).
     """
     leader = leader_client()
     if leader is None:

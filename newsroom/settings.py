@@ -147,7 +147,7 @@ PAGE_BROWSER_SECONDS = env.int("PAGE_BROWSER_SECONDS", default=60)
 # ~20-40 KB an article or list page, ~200 KB a feed; 0 keeps none.
 PAGE_CACHE_LOCAL_PAGES = env.int("PAGE_CACHE_LOCAL_PAGES", default=500)
 # With a local-memory cache: the file through which every process on this machine learns of
-# a purge (articles/machine_generation.py); empty picks one in the temp directory.
+# a purge (articles/machine_generation.py); empty: beside the SQLite database.
 PAGE_CACHE_GENERATION_FILE = env.str("PAGE_CACHE_GENERATION_FILE", default="")
 
 AUTH_PASSWORD_VALIDATORS = [

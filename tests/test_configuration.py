@@ -134,6 +134,11 @@ def test_deploy_check_says_a_local_memory_page_cache_serves_one_machine_only(tmp
     for fine in ({"CACHE_URL": "redis://127.0.0.1:6379/1"}, {"PAGE_CACHE_SECONDS": "0"}):
         done = run(["manage.py", "check", "--deploy"], tmp_path, **production, **fine)
         assert "newsroom.I001" not in done.stderr + done.stdout
+    unwritable = {"PAGE_CACHE_GENERATION_FILE": str(tmp_path / "missing" / "generation")}
+    done = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], tmp_path,
+               **production, **unwritable)
+    assert done.returncode != 0
+    assert "newsroom.W002" in done.stderr and "PAGE_CACHE_GENERATION_FILE" in done.stderr
 
 
 def test_https_turns_on_hsts_redirects_and_secure_cookies(tmp_path):
