@@ -149,9 +149,15 @@ def page_key(request):
 def is_cacheable_request(request):
     return (
         request.method in ("GET", "HEAD")
-        and not request.path.startswith(UNCACHED_PREFIXES)
+        and not request.path.startswith(UNCACHED_PREFIXES + file_prefixes())
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
     )
+
+
+def file_prefixes():
+    """Where whitenoise and the media view answer, wherever STATIC_URL and MEDIA_URL put them:
+    files, never pages (whitenoise answers their revalidations itself)."""
+    return tuple(url for url in (settings.STATIC_URL, settings.MEDIA_URL) if url.startswith("/"))
 
 
 def is_cacheable_response(response):

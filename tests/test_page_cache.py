@@ -296,6 +296,12 @@ def test_a_redirect_never_sends_the_next_reader_to_the_first_ones_parameters(
     assert client.get(section, secure=True)["Location"] == section + "/"
 
 
+def test_static_files_never_pass_through_the_page_cache_wherever_they_live(client, settings):
+    settings.STATIC_URL = "/assets/"
+    response = get(client, "/assets/css/site.css")
+    assert "X-Cache" not in response
+
+
 # PAGE_CACHE_SECONDS=0: the page cache is off.
 
 
