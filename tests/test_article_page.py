@@ -398,11 +398,16 @@ def test_german_translation_speaks_german_throughout(client):
         headline="Hafen wieder offen", language="de", translation_of=original,
         original_language="en", translation_method="human",
     ))
+    english_first = page(client, original)  # the template's messages now known in English
     html = page(client, german)
     assert "Dieser Artikel erschien ursprünglich auf Englisch und wurde" in html
     assert "Zum Original" in html
     assert "Druckansicht" in html
     assert "Anhören" in html
+    assert "Print view" not in html and "Skip to content" not in html
+    english_after = page(client, original)
+    for html in (english_first, english_after):
+        assert "Print view" in html and "Listen" in html and "Druckansicht" not in html
 
 
 def test_publishing_is_not_an_update_but_an_edit_is(client, story, editor):
