@@ -92,10 +92,9 @@ class GenerationWatch:
     def announcement_waiting(self):
         """Something arrived on the subscription that the thread has not handled yet."""
         try:
-            readable, _, _ = select.select([self.line], [], [], 0)
+            return self.arrives(timeout=0)
         except (TypeError, ValueError, OSError):  # no line yet, or just closed
             return True
-        return bool(readable)
 
     @staticmethod
     def target():
